@@ -1,0 +1,2 @@
+// Entry point of the `latchkey` command.
+console.log('latchkey');
