@@ -1,2 +1,7 @@
-// Public entry point of @latchkey/sdk.
-export const SDK_VERSION = '0.1.0';
+// Public entry point of @latchkey/sdk: a typed client for the Latchkey HTTP API, with no runtime dependencies.
+export { AuditApi, type AuditListOptions } from './audit.js';
+export { Latchkey } from './client.js';
+export { type ErrorDetail, LatchkeyError } from './errors.js';
+export type { ClientOptions } from './http.js';
+export { AgentKeysApi, AgentsApi } from './identity.js';
+export type * from './types.js';

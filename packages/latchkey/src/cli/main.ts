@@ -1,2 +1,37 @@
-// Entry point of the `latchkey` command.
-console.log('latchkey');
+// Entry point of the `latchkey` command: every command but `serve` and `mcp` is a thin client over the SDK.
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { registerAgentCommands } from './commands/agent.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerServeCommand } from './commands/serve.js';
+import { type Io, processIo } from './output.js';
+import { createRunner } from './runner.js';
+
+/** Runs the CLI with the given arguments; resolves to the exit code. */
+export async function runCli(
+  argv: string[],
+  io: Io = processIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  const runner = createRunner(io, env);
+  const program = new Command('latchkey')
+    .description('Identities, vault, TOTP, inbox and OTP relay for AI agents')
+    .version(VERSION)
+    .option('--json', 'print machine-readable JSON')
+    .option('--url <url>', 'server URL (LATCHKEY_URL, default http://127.0.0.1:8420)')
+    .option('--data <dir>', 'data folder whose admin-token to use (LATCHKEY_DATA_DIR)')
+    .option('--token-file <file>', 'read the token from this file (else LATCHKEY_TOKEN, else DIR/admin-token)')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerServeCommand(program, runner);
+  registerAgentCommands(program, runner);
+  registerAuditCommands(program, runner);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  return runner.exitCode;
+}

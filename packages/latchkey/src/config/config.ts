@@ -1,0 +1,110 @@
+// Server configuration: one zod schema, parsed once at start from flags and environment (flags win).
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema = z.object({
+  dataDir: z.string().min(1).default('./latchkey-data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  host: z.string().min(1).default('127.0.0.1'),
+  httpPort: port.default(8420),
+  smtpPort: z.union([z.literal('off'), port]).default(2525),
+  mailDomain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+      'must be a domain name',
+    )
+    .transform((d) => d.toLowerCase())
+    .default('agents.localhost'),
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  masterKey: z.string().min(1).optional(),
+  masterKeyFile: z.string().min(1).optional(),
+  twilioAuthToken: z.string().min(1).optional(),
+  smsWebhookSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_<base64>')
+    .optional(),
+  logLevel: z.enum(logLevels).default('info'),
+  json: z.boolean().default(false),
+});
+
+/** Everything `latchkey serve` needs, validated. */
+export type ServeConfig = z.infer<typeof schema> & { dataDir: string };
+
+/** Command-line flags of `latchkey serve`, as commander hands them over. */
+export interface ServeFlags {
+  data?: string;
+  databaseUrl?: string;
+  host?: string;
+  httpPort?: string;
+  smtpPort?: string;
+  mailDomain?: string;
+  publicUrl?: string;
+  json?: boolean;
+}
+
+/** Thrown when configuration is invalid; the message names the flag or variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const NAMES: Record<string, string> = {
+  dataDir: '--data / LATCHKEY_DATA_DIR',
+  databaseUrl: '--database-url / DATABASE_URL',
+  host: '--host / LATCHKEY_HOST',
+  httpPort: '--http-port / LATCHKEY_HTTP_PORT',
+  smtpPort: '--smtp-port / LATCHKEY_SMTP_PORT',
+  mailDomain: '--mail-domain / LATCHKEY_MAIL_DOMAIN',
+  publicUrl: '--public-url / LATCHKEY_PUBLIC_URL',
+  masterKey: 'LATCHKEY_MASTER_KEY',
+  masterKeyFile: 'LATCHKEY_MASTER_KEY_FILE',
+  twilioAuthToken: 'LATCHKEY_TWILIO_AUTH_TOKEN',
+  smsWebhookSecret: 'LATCHKEY_SMS_WEBHOOK_SECRET',
+  logLevel: 'LATCHKEY_LOG_LEVEL',
+};
+
+/**
+ * Builds the configuration from flags and environment. Empty variables count as unset.
+ * @throws ConfigError naming the offending flag or variable (never its value: it may be a secret).
+ */
+export function loadServeConfig(flags: ServeFlags, env: Record<string, string | undefined>): ServeConfig {
+  const pick = (flag: string | undefined, name: string): string | undefined => {
+    if (flag !== undefined && flag !== '') return flag;
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const raw = {
+    dataDir: pick(flags.data, 'LATCHKEY_DATA_DIR'),
+    databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
+    host: pick(flags.host, 'LATCHKEY_HOST'),
+    httpPort: pick(flags.httpPort, 'LATCHKEY_HTTP_PORT'),
+    smtpPort: pick(flags.smtpPort, 'LATCHKEY_SMTP_PORT'),
+    mailDomain: pick(flags.mailDomain, 'LATCHKEY_MAIL_DOMAIN'),
+    publicUrl: pick(flags.publicUrl, 'LATCHKEY_PUBLIC_URL'),
+    masterKey: pick(undefined, 'LATCHKEY_MASTER_KEY'),
+    masterKeyFile: pick(undefined, 'LATCHKEY_MASTER_KEY_FILE'),
+    twilioAuthToken: pick(undefined, 'LATCHKEY_TWILIO_AUTH_TOKEN'),
+    smsWebhookSecret: pick(undefined, 'LATCHKEY_SMS_WEBHOOK_SECRET'),
+    logLevel: pick(undefined, 'LATCHKEY_LOG_LEVEL'),
+    json: flags.json ?? false,
+  };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      return `${NAMES[key] ?? key}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  if (parsed.data.masterKey && parsed.data.masterKeyFile) {
+    throw new ConfigError('Set LATCHKEY_MASTER_KEY or LATCHKEY_MASTER_KEY_FILE, not both.');
+  }
+  const dataDir = isAbsolute(parsed.data.dataDir) ? parsed.data.dataDir : resolve(parsed.data.dataDir);
+  return { ...parsed.data, dataDir };
+}

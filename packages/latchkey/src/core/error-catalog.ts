@@ -1,0 +1,14 @@
+// The union of every module's error codes. Type-only, so modules can import AppError without import cycles;
+// http/error-status.ts maps each code to a status and fails to compile when a code has none.
+
+import type { cryptoErrors } from '../crypto/crypto-errors.js';
+import type { auditErrors } from '../modules/audit/audit-errors.js';
+import type { identityErrors } from '../modules/identity/identity-errors.js';
+import type { commonErrors } from './common-errors.js';
+
+/** Every error code the API can return. */
+export type ErrorCode =
+  | keyof typeof commonErrors
+  | keyof typeof cryptoErrors
+  | keyof typeof identityErrors
+  | keyof typeof auditErrors;

@@ -1,0 +1,48 @@
+// Identifiers: `<prefix>_<26 chars>`, time-ordered so that ids sort by creation and make stable cursors.
+import { randomBytes } from 'node:crypto';
+
+/** Crockford's base32 in lowercase: ASCII-ordered, so encoded strings sort like the numbers they encode. */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** The prefixes of SPEC §1, plus the internal ones (operator tokens, requests). */
+export type IdPrefix = 'org' | 'hum' | 'agt' | 'key' | 'opt' | 'itm' | 'msg' | 'rly' | 'evt' | 'req' | 'whk' | 'num';
+
+/** Encodes bytes as lowercase Crockford base32 (5 bits a character, no padding). */
+export function encodeBase32(bytes: Uint8Array): string {
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += ALPHABET[(buffer >>> bits) & 31];
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+/**
+ * A new id: 10 characters of millisecond timestamp, then 16 random characters (80 bits).
+ * Ids made in the same millisecond are ordered arbitrarily; that is fine for cursors, which use them as
+ * tie-breakers only.
+ */
+export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
+  let time = '';
+  let t = Math.max(0, Math.floor(nowMs));
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return `${prefix}_${time}${encodeBase32(randomBytes(10))}`;
+}
+
+const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** True when `value` is a well-formed id with the given prefix. */
+export function isId(prefix: IdPrefix, value: string): boolean {
+  return value.length === prefix.length + 27 && value.startsWith(`${prefix}_`) && ID_BODY.test(value.slice(-26));
+}

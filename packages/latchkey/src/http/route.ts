@@ -1,0 +1,110 @@
+// Route definitions: one object per endpoint holds its schemas and handler; the same schemas validate
+// requests, shape responses (as allowlists: a storage row never reaches the wire) and generate OpenAPI.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { AppError, type ErrorDetail } from '../core/app-error.js';
+import type { ErrorCode } from '../core/error-catalog.js';
+import type { RequestContext } from '../modules/identity/principal.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Handler input: validated params, query and body, and the caller (null on public routes). */
+export interface HandlerInput<P, Q, B, A extends boolean> {
+  params: P;
+  query: Q;
+  body: B;
+  ctx: A extends true ? RequestContext : null;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** One endpoint. */
+export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown, A extends boolean = boolean> {
+  method: HttpMethod;
+  /** Fastify path syntax: `/v1/agents/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Whether a bearer token is required. */
+  auth: A;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Success status; a handler may override it (e.g. 201 on create). */
+  status: number;
+  response: z.ZodType<R> | null;
+  /** Error codes this route can return, for the documentation. */
+  errors?: ErrorCode[];
+  handler(input: HandlerInput<P, Q, B, A>): Promise<z.input<z.ZodType<R>> | undefined>;
+}
+
+/** Identity function that keeps the generic parameters of a route definition inferred. */
+export function defineRoute<P, Q, B, R, const A extends boolean>(
+  def: RouteDef<P, Q, B, R, A>,
+): RouteDef<P, Q, B, R, A> {
+  return def;
+}
+
+/** A route with its generics erased, for lists of routes. */
+// biome-ignore lint/suspicious/noExplicitAny: the erased form of RouteDef; each route is checked where it is defined.
+export type AnyRoute = RouteDef<any, any, any, any, boolean>;
+
+/** Converts zod issues to error details whose paths name fields as the caller sent them. */
+export function zodDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [prefix, base, key].filter(Boolean).join('.'),
+        message: 'unknown field',
+      }));
+    }
+    return [{ path: [prefix, base].filter(Boolean).join('.') || (prefix ?? '(body)'), message: issue.message }];
+  });
+}
+
+function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'params' | 'query' | 'body'): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = zodDetails(result.error, part === 'body' ? undefined : part);
+  const first = details[0];
+  const where = first ? `${first.path}: ${first.message}` : part;
+  throw new AppError('VALIDATION_FAILED', `Invalid request ${part} (${where}).`, { details });
+}
+
+/** Registers routes on a fastify instance; `authenticate` resolves the caller for routes with auth. */
+export function registerRoutes(
+  app: FastifyInstance,
+  routes: AnyRoute[],
+  authenticate: (request: FastifyRequest) => Promise<RequestContext>,
+): void {
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        const ctx = route.auth ? await authenticate(request) : null;
+        const input = {
+          params: parsePart(route.params, request.params, 'params'),
+          query: parsePart(route.query, request.query, 'query'),
+          body: parsePart(route.body, request.body, 'body'),
+          ctx,
+          request,
+          reply,
+        };
+        reply.code(route.status);
+        const result = await route.handler(input);
+        if (route.response === null || result === undefined) {
+          if (reply.statusCode === 200) reply.code(204);
+          return reply.send();
+        }
+        // Parsing the outgoing value through its schema drops any field the schema does not name.
+        const shaped = route.response.parse(result);
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify(shaped));
+      },
+    });
+  }
+}

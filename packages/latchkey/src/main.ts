@@ -1,0 +1,115 @@
+// Composition root: load config → open storage → build services → start transports.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ServeConfig } from './config/config.js';
+import { systemClock } from './core/clock.js';
+import { type LoadedMasterKey, loadMasterKey } from './crypto/master-key-source.js';
+import { buildApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { auditRoutes } from './http/routes/audit.js';
+import { identityRoutes } from './http/routes/identity.js';
+import { createAuditLog } from './modules/audit/audit-log.js';
+import { createAuditService } from './modules/audit/audit-service.js';
+import { createAuthenticator } from './modules/identity/authenticate.js';
+import { bootstrapIdentity } from './modules/identity/bootstrap.js';
+import { createIdentityService } from './modules/identity/identity-service.js';
+import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
+import { openStore } from './storage/open-store.js';
+import type { Store } from './storage/store.js';
+import { VERSION } from './version.js';
+
+/** A built server: storage open, services wired, transports ready to listen. */
+export interface LatchkeyServer {
+  config: ServeConfig;
+  app: FastifyInstance;
+  store: Store;
+  adminTokenFile: string;
+  /** Set only on the start that created the admin: the operator token, in clear, this once. */
+  adminToken: string | null;
+  /** Things the operator must know about this start (a generated key file, …). */
+  notices: string[];
+  /** Starts listening; resolves to the addresses actually bound. */
+  listen(): Promise<{ httpUrl: string; smtpAddress: string | null }>;
+  /** Drains requests and sessions, then closes storage. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where logs go (default stderr, so stdout carries only the start lines). */
+  logStream?: Writable;
+}
+
+/** The database a configuration points at. */
+export function targetOf(config: ServeConfig): DatabaseTarget {
+  return config.databaseUrl
+    ? postgresTarget(config.databaseUrl)
+    : { kind: 'sqlite', file: sqliteFileOf(config.dataDir) };
+}
+
+/** Opens the store and wires every service and transport (not yet listening). */
+export async function createServer(config: ServeConfig, options: StartOptions = {}): Promise<LatchkeyServer> {
+  const clock = systemClock;
+  let master: LoadedMasterKey | undefined;
+  const keyringFor = (exists: boolean) => {
+    master ??= loadMasterKey(config, exists);
+    return { keyring: master.keyring, sourceName: master.source };
+  };
+  const { store } = await openStore(targetOf(config), keyringFor, clock);
+  const notices: string[] = [];
+  if (master?.generated && master.file) {
+    notices.push(
+      `Generated a new master key in ${master.file} (mode 0600). Back it up: without it the store cannot be read.`,
+    );
+  }
+
+  try {
+    const audit = createAuditLog({ clock });
+    const identity = createIdentityService({ store, audit, clock });
+    const authenticator = createAuthenticator({ store, audit, clock });
+    const auditService = createAuditService({ store });
+    const boot = await bootstrapIdentity({ store, audit, clock });
+
+    const adminTokenFile = join(config.dataDir, 'admin-token');
+    if (boot.operatorToken) {
+      mkdirSync(config.dataDir, { recursive: true });
+      writeFileSync(adminTokenFile, `${boot.operatorToken}\n`, { mode: 0o600 });
+      chmodSync(adminTokenFile, 0o600);
+    }
+
+    const app = buildApp({
+      routes: [...identityRoutes(identity), ...auditRoutes(auditService)],
+      authenticator,
+      metrics: createMetrics(),
+      ready: () => store.ping(),
+      logLevel: config.logLevel,
+      version: VERSION,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+    });
+
+    return {
+      config,
+      app,
+      store,
+      adminTokenFile,
+      adminToken: boot.operatorToken,
+      notices,
+      async listen() {
+        await app.listen({ host: config.host, port: config.httpPort });
+        const address = app.server.address();
+        const port = typeof address === 'object' && address ? address.port : config.httpPort;
+        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+        return { httpUrl: `http://${host}:${port}`, smtpAddress: null };
+      },
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+// Who is calling: an operator (a human with a token) or an agent (with an agent key), and their delegation chain.
+
+/** One link of a delegation chain: `human > org > agent`. */
+export interface ChainLink {
+  type: 'human' | 'org' | 'agent';
+  id: string;
+  name: string;
+}
+
+/** An authenticated caller. */
+export type Principal =
+  | {
+      kind: 'operator';
+      orgId: string;
+      orgName: string;
+      humanId: string;
+      humanName: string;
+      tokenId: string;
+    }
+  | {
+      kind: 'agent';
+      orgId: string;
+      orgName: string;
+      agentId: string;
+      agentName: string;
+      keyId: string;
+      /** The human who created the agent: the head of its delegation chain. */
+      creatorId: string;
+      creatorName: string;
+    };
+
+/** The actor of an audit event. */
+export interface Actor {
+  type: 'human' | 'agent' | 'system';
+  id: string;
+  name?: string;
+}
+
+/** Everything a service needs to know about the request it serves. */
+export interface RequestContext {
+  principal: Principal;
+  requestId: string;
+}
+
+/** The delegation chain of a principal: `human > org` for operators, `human > org > agent` for agents. */
+export function chainOf(p: Principal): ChainLink[] {
+  if (p.kind === 'operator') {
+    return [
+      { type: 'human', id: p.humanId, name: p.humanName },
+      { type: 'org', id: p.orgId, name: p.orgName },
+    ];
+  }
+  return agentChain(
+    { id: p.creatorId, name: p.creatorName },
+    { id: p.orgId, name: p.orgName },
+    { id: p.agentId, name: p.agentName },
+  );
+}
+
+/** The chain `human > org > agent` of an agent. */
+export function agentChain(
+  creator: { id: string; name: string },
+  org: { id: string; name: string },
+  agent: { id: string; name: string },
+): ChainLink[] {
+  return [
+    { type: 'human', ...creator },
+    { type: 'org', ...org },
+    { type: 'agent', ...agent },
+  ];
+}
+
+/** The audit actor of a principal. */
+export function actorOf(p: Principal): Actor {
+  return p.kind === 'operator'
+    ? { type: 'human', id: p.humanId, name: p.humanName }
+    : { type: 'agent', id: p.agentId, name: p.agentName };
+}

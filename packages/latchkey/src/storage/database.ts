@@ -1,0 +1,120 @@
+// Opens the store: Kysely over better-sqlite3 (embedded default) or over pg (DATABASE_URL).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open store connection. */
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Human-readable location for logs (never a password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Where the store lives: a SQLite file, or a PostgreSQL URL with an optional schema. */
+export type DatabaseTarget =
+  | { kind: 'sqlite'; file: string; readonly?: boolean }
+  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+
+/** The SQLite file of a data folder. */
+export function sqliteFileOf(dataDir: string): string {
+  return join(dataDir, 'latchkey.db');
+}
+
+/** Reads the target from a `postgres://` URL; a `schema` query parameter selects the schema (tests use it). */
+export function postgresTarget(url: string, poolSize?: number): DatabaseTarget {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  const target: DatabaseTarget = { kind: 'postgres', url: parsed.toString() };
+  if (schema !== undefined) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+      throw new Error('DATABASE_URL: schema must be a lowercase identifier.');
+    target.schema = schema;
+  }
+  if (poolSize !== undefined) target.poolSize = poolSize;
+  return target;
+}
+
+/** Opens the database. SQLite: WAL, synchronous=FULL, foreign keys, checked after setting. */
+export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+  return target.kind === 'sqlite' ? openSqlite(target.file, target.readonly ?? false) : openPostgres(target);
+}
+
+function openSqlite(file: string, readonly: boolean): OpenDatabase {
+  if (!readonly) mkdirSync(join(file, '..'), { recursive: true });
+  const sqlite = new SQLite(file, { readonly, fileMustExist: readonly });
+  applySqlitePragmas(sqlite, readonly);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Pragmas are per connection, so they are set on every open and read back: a build of SQLite that silently
+ * ignored one would otherwise weaken durability without anyone noticing.
+ */
+export function applySqlitePragmas(sqlite: SQLite.Database, readonly = false): void {
+  if (!readonly) {
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: every commit is fsynced before it returns, so an audit event that was acknowledged survives power loss.
+    sqlite.pragma('synchronous = FULL');
+  }
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  if (readonly) return;
+  const journal = sqlite.pragma('journal_mode', { simple: true });
+  const sync = sqlite.pragma('synchronous', { simple: true });
+  const fk = sqlite.pragma('foreign_keys', { simple: true });
+  if (journal !== 'wal' || sync !== 2 || fk !== 1) {
+    sqlite.close();
+    throw new Error(
+      `SQLite refused the required settings (journal_mode=${journal}, synchronous=${sync}, foreign_keys=${fk}).`,
+    );
+  }
+}
+
+async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<OpenDatabase> {
+  const schema = target.schema;
+  if (schema) {
+    // The schema must exist before pooled connections put it on their search_path.
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: target.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+    // int8 columns hold epoch milliseconds and sequence numbers: both fit a JS number exactly.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(target.url);
+  url.password = '';
+  return {
+    db,
+    dialect: 'postgres',
+    location: `${url.host}${url.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    close: () => db.destroy(),
+  };
+}

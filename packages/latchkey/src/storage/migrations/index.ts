@@ -1,0 +1,5 @@
+// The ordered list of migrations. Append only: a released migration is never edited.
+import { foundation } from './0001-foundation.js';
+import type { LatchkeyMigration } from './types.js';
+
+export const migrations: LatchkeyMigration[] = [foundation];

@@ -1,0 +1,90 @@
+// Opening a store safely: check the master key against an existing store BEFORE anything is written to it,
+// then migrate, then record check values for new key versions.
+import { existsSync } from 'node:fs';
+import type { Keyring } from '../crypto/keyring.js';
+import { MasterKeyError } from '../crypto/keyring.js';
+import { type DatabaseTarget, openDatabase } from './database.js';
+import { migrateToLatest, storeExists } from './migrate.js';
+import { createStore, type Store } from './store.js';
+
+/** What was found and done while opening. */
+export interface OpenedStore {
+  store: Store;
+  /** True when the store held no Latchkey data before this start. */
+  created: boolean;
+}
+
+/**
+ * Opens the store at `target`. `keyringFor(exists)` supplies the keyring once it is known whether the store
+ * already exists. An existing store whose key does not match refuses with a MasterKeyError naming
+ * `keySource`, and its files are left as they were: SQLite is opened read-only for the check.
+ */
+export async function openStore(
+  target: DatabaseTarget,
+  keyringFor: (exists: boolean) => { keyring: Keyring; sourceName: string },
+  clock: { now(): number },
+): Promise<OpenedStore> {
+  let exists: boolean;
+  if (target.kind === 'sqlite') {
+    exists = existsSync(target.file);
+    if (exists) {
+      const ro = await openDatabase({ kind: 'sqlite', file: target.file, readonly: true });
+      try {
+        exists = await storeExists(ro.db, 'sqlite');
+        if (exists) {
+          const { keyring, sourceName } = keyringFor(true);
+          await assertKeyMatches(createStore(ro), keyring, sourceName);
+        }
+      } finally {
+        await ro.close();
+      }
+    }
+  } else {
+    exists = false;
+  }
+
+  const open = await openDatabase(target);
+  const store = createStore(open);
+  try {
+    if (target.kind === 'postgres') {
+      exists = await storeExists(open.db, 'postgres');
+      if (exists) {
+        const { keyring, sourceName } = keyringFor(true);
+        await assertKeyMatches(store, keyring, sourceName);
+      }
+    }
+    const { keyring, sourceName } = keyringFor(exists);
+    await migrateToLatest(open.db, open.dialect);
+    await store.write(async (tx) => {
+      const now = clock.now();
+      for (const version of keyring.versions) {
+        await tx.meta.ensureKeyringCheck(version, keyring.checkValue(version), now);
+      }
+    });
+    // Two instances creating a new store at once each bring a key; the check rows decide which one the store
+    // belongs to, and the other refuses here instead of writing data nobody could decrypt.
+    await assertKeyMatches(store, keyring, sourceName);
+    await store.write((tx) => tx.meta.ensureMeta('store_id', `store-${clock.now().toString(36)}`));
+    return { store, created: !exists };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+async function assertKeyMatches(store: Store, keyring: Keyring, sourceName: string): Promise<void> {
+  const checks = await store.read.meta.keyringChecks();
+  for (const { version, checkValue } of checks) {
+    if (!keyring.versions.includes(version)) {
+      throw new MasterKeyError(
+        `${sourceName} lacks master key version ${version}, which this store still uses. Add it back ` +
+          `(e.g. "${keyring.primaryVersion}:<new>,${version}:<old>"). Nothing was changed.`,
+      );
+    }
+    if (!keyring.matchesCheck(version, checkValue)) {
+      throw new MasterKeyError(
+        `${sourceName} does not match this store (master key version ${version} is wrong). Nothing was changed.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Row types of every table, as Kysely sees them. Times are epoch milliseconds; JSON columns are text.
+export interface StoreMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface KeyringChecksTable {
+  version: number;
+  check_value: Buffer;
+  created_at: number;
+}
+
+export interface OrgsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface HumansTable {
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface OperatorTokensTable {
+  id: string;
+  org_id: string;
+  human_id: string;
+  secret_hash: Buffer;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AgentsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string | null;
+  status: 'active' | 'suspended' | 'revoked';
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AgentKeysTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  secret_hash: Buffer;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuditEventsTable {
+  org_id: string;
+  seq: number;
+  id: string;
+  at: number;
+  agent_id: string | null;
+  actor: string;
+  delegation_chain: string;
+  action: string;
+  target: string;
+  outcome: string;
+  reason: string | null;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  org_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface StoreSecretsTable {
+  name: string;
+  wrapped_key: Buffer;
+  created_at: number;
+}
+
+/** The whole schema. */
+export interface Database {
+  store_meta: StoreMetaTable;
+  keyring_checks: KeyringChecksTable;
+  store_secrets: StoreSecretsTable;
+  orgs: OrgsTable;
+  humans: HumansTable;
+  operator_tokens: OperatorTokensTable;
+  agents: AgentsTable;
+  agent_keys: AgentKeysTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+}

@@ -1,0 +1,57 @@
+// The store: every repository over one database, reads outside transactions and writes inside one.
+import { type Kysely, sql } from 'kysely';
+import type { Transactor } from '../core/transactor.js';
+import type { AuditRepo } from '../modules/audit/audit-repo.js';
+import type { IdentityRepo } from '../modules/identity/identity-repo.js';
+import type { Dialect, OpenDatabase } from './database.js';
+import { createGroupCommit } from './group-commit.js';
+import { auditRepo } from './repos/audit-repo.js';
+import { identityRepo } from './repos/identity-repo.js';
+import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
+import type { Database } from './schema.js';
+
+/** Every repository the services use. */
+export interface Repos {
+  identity: IdentityRepo;
+  audit: AuditRepo;
+  meta: MetaRepo;
+}
+
+/** The store handed to services (as a Transactor) and to the composition root. */
+export interface Store extends Transactor<Repos> {
+  readonly dialect: Dialect;
+  readonly location: string;
+  /** The raw handle, for storage-level tasks (migrations, notifications); services never see it. */
+  readonly db: Kysely<Database>;
+  /** Checks the database answers. */
+  ping(): Promise<void>;
+  /** Waits for queued writes, then closes the connection. */
+  close(): Promise<void>;
+}
+
+function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
+  return { identity: identityRepo(db), audit: auditRepo(db, dialect), meta: metaRepo(db) };
+}
+
+/** Builds the store over an open database. */
+export function createStore(open: OpenDatabase): Store {
+  const { db, dialect } = open;
+  const group = dialect === 'sqlite' ? createGroupCommit(db) : null;
+  return {
+    dialect,
+    location: open.location,
+    db,
+    read: reposOf(db, dialect),
+    write(fn) {
+      if (group) return group.run((trx) => fn(reposOf(trx, dialect)));
+      return db.transaction().execute((trx) => fn(reposOf(trx, dialect)));
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await group?.drain();
+      await open.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The Latchkey client: one object with a namespace per API area.
+import { AuditApi } from './audit.js';
+import { type ClientOptions, Transport } from './http.js';
+import { AgentsApi } from './identity.js';
+import type { Me } from './types.js';
+
+/**
+ * A client for one Latchkey server.
+ * @example
+ * const lk = new Latchkey({ baseUrl: 'http://127.0.0.1:8420', apiKey: process.env.LATCHKEY_API_KEY! });
+ * const me = await lk.me();
+ */
+export class Latchkey {
+  readonly #t: Transport;
+  /** Agents and their keys (operator tokens only). */
+  readonly agents: AgentsApi;
+  /** The audit trail (operator tokens only). */
+  readonly audit: AuditApi;
+
+  constructor(options: ClientOptions) {
+    this.#t = new Transport(options);
+    this.agents = new AgentsApi(this.#t);
+    this.audit = new AuditApi(this.#t);
+  }
+
+  /** The server this client talks to. */
+  get baseUrl(): string {
+    return this.#t.baseUrl;
+  }
+
+  /** The calling principal and its delegation chain. */
+  me(): Promise<Me> {
+    return this.#t.request('GET', '/v1/me');
+  }
+}
