@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ServeConfig } from './config/config.js';
-import { systemClock } from './core/clock.js';
+import { type Clock, systemClock } from './core/clock.js';
 import { type LoadedMasterKey, loadMasterKey } from './crypto/master-key-source.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -39,6 +39,8 @@ export interface LatchkeyServer {
 export interface StartOptions {
   /** Where logs go (default stderr, so stdout carries only the start lines). */
   logStream?: Writable;
+  /** Time source (tests pass a fake clock). */
+  clock?: Clock;
 }
 
 /** The database a configuration points at. */
@@ -50,7 +52,7 @@ export function targetOf(config: ServeConfig): DatabaseTarget {
 
 /** Opens the store and wires every service and transport (not yet listening). */
 export async function createServer(config: ServeConfig, options: StartOptions = {}): Promise<LatchkeyServer> {
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   let master: LoadedMasterKey | undefined;
   const keyringFor = (exists: boolean) => {
     master ??= loadMasterKey(config, exists);

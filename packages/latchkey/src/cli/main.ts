@@ -19,9 +19,8 @@ export async function runCli(
     .version(VERSION)
     .option('--json', 'print machine-readable JSON')
     .option('--url <url>', 'server URL (LATCHKEY_URL, default http://127.0.0.1:8420)')
-    .option('--data <dir>', 'data folder whose admin-token to use (LATCHKEY_DATA_DIR)')
+    .option('--data <dir>', 'data folder (LATCHKEY_DATA_DIR, default ./latchkey-data); holds admin-token')
     .option('--token-file <file>', 'read the token from this file (else LATCHKEY_TOKEN, else DIR/admin-token)')
-    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerServeCommand(program, runner);

@@ -15,7 +15,7 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<
   for (const [name, def] of Object.entries(defs)) components[name] = rewriteRefs(def) as JsonSchema;
   const top = rewriteRefs(json) as JsonSchema;
   const id = z.globalRegistry.get(schema)?.id;
-  if (id) {
+  if (id && typeof top.$ref !== 'string') {
     components[id] = top;
     return { $ref: `#/components/schemas/${id}` };
   }

@@ -92,6 +92,10 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (err) {
+      // Two instances starting together race on the catalog even with IF NOT EXISTS; losing that race is fine.
+      const code = (err as { code?: string }).code;
+      if (code !== '23505' && code !== '42P06') throw err;
     } finally {
       await client.end();
     }

@@ -1,6 +1,6 @@
 // Opening a store safely: check the master key against an existing store BEFORE anything is written to it,
 // then migrate, then record check values for new key versions.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import type { Keyring } from '../crypto/keyring.js';
 import { MasterKeyError } from '../crypto/keyring.js';
 import { type DatabaseTarget, openDatabase } from './database.js';
@@ -28,6 +28,9 @@ export async function openStore(
   if (target.kind === 'sqlite') {
     exists = existsSync(target.file);
     if (exists) {
+      // A read-only connection to a WAL database creates empty -wal and -shm files; remove the ones this check
+      // created, so a refused start leaves the data folder exactly as it found it.
+      const sidecars = [`${target.file}-wal`, `${target.file}-shm`].filter((f) => !existsSync(f));
       const ro = await openDatabase({ kind: 'sqlite', file: target.file, readonly: true });
       try {
         exists = await storeExists(ro.db, 'sqlite');
@@ -37,6 +40,8 @@ export async function openStore(
         }
       } finally {
         await ro.close();
+        const wal = `${target.file}-wal`;
+        if (!existsSync(wal) || statSync(wal).size === 0) for (const f of sidecars) rmSync(f, { force: true });
       }
     }
   } else {

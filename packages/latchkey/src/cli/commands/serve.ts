@@ -11,16 +11,16 @@ export function registerServeCommand(program: Command, runner: Runner): void {
   program
     .command('serve')
     .description('Run the Latchkey server (HTTP API, SMTP inbox, MCP endpoint)')
-    .option('--data <dir>', 'data folder (LATCHKEY_DATA_DIR, default ./latchkey-data)')
     .option('--database-url <url>', 'PostgreSQL URL (DATABASE_URL); default: SQLite in the data folder')
     .option('--host <host>', 'listen address (LATCHKEY_HOST, default 127.0.0.1)')
     .option('--http-port <port>', 'HTTP port, 0 = any free port (LATCHKEY_HTTP_PORT, default 8420)')
     .option('--smtp-port <port>', 'SMTP port, 0 = any free port, off = no SMTP (LATCHKEY_SMTP_PORT, default 2525)')
     .option('--mail-domain <domain>', 'domain of agent addresses (LATCHKEY_MAIL_DOMAIN, default agents.localhost)')
     .option('--public-url <url>', 'URL people use to reach this server (LATCHKEY_PUBLIC_URL)')
-    .action(async (flags: ServeFlags, command: Command) => {
+    .action(async (_flags: ServeFlags, command: Command) => {
       const { io, env } = runner;
-      const asJson = Boolean(command.optsWithGlobals<{ json?: boolean }>().json);
+      const flags = command.optsWithGlobals<ServeFlags & { json?: boolean }>();
+      const asJson = Boolean(flags.json);
       let server: LatchkeyServer;
       let addresses: { httpUrl: string; smtpAddress: string | null };
       try {

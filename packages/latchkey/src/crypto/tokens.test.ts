@@ -1,0 +1,55 @@
+// Unit tests of ids and bearer tokens.
+import { describe, expect, it } from 'vitest';
+import { isId, newId } from './ids.js';
+import { hashSecret, looksLikeToken, mintToken, parseToken, secretMatches } from './tokens.js';
+
+describe('ids', () => {
+  it('are prefixed, well-formed and ordered by time', () => {
+    const a = newId('agt', 1_700_000_000_000);
+    const b = newId('agt', 1_700_000_000_001);
+    expect(a).toMatch(/^agt_[0-9a-z]{26}$/);
+    expect(isId('agt', a)).toBe(true);
+    expect(isId('key', a)).toBe(false);
+    expect(a < b).toBe(true);
+    expect(isId('agt', 'agt_ILLEGAL0000000000000000000')).toBe(false);
+  });
+});
+
+describe('tokens', () => {
+  it('round-trip through parse and verify against the stored hash only', () => {
+    const id = newId('key');
+    const { token, secretHash } = mintToken('agent', id);
+    expect(token).toMatch(/^lk_agent_key_[0-9a-z]{26}_[0-9a-z]{52}$/);
+    const parsed = parseToken(token);
+    expect(parsed?.kind).toBe('agent');
+    expect(parsed?.id).toBe(id);
+    expect(secretMatches(parsed?.secret ?? '', secretHash)).toBe(true);
+    expect(secretMatches(`${parsed?.secret.slice(0, -1)}0`, secretHash)).toBe(false);
+    expect(secretHash.equals(hashSecret(parsed?.secret ?? ''))).toBe(true);
+    expect(secretHash.toString('hex')).not.toContain(parsed?.secret ?? 'x');
+  });
+
+  it('parses operator tokens and refuses anything malformed', () => {
+    const { token } = mintToken('operator', newId('opt'));
+    expect(parseToken(token)?.kind).toBe('operator');
+    const good = mintToken('agent', newId('key')).token;
+    for (const bad of [
+      '',
+      'lk_agent_',
+      good.slice(0, -1),
+      `${good}0`,
+      good.replace('lk_agent_key_', 'lk_agent_opt_'),
+      good.toUpperCase(),
+      `${good.slice(0, 10)} ${good.slice(11)}`,
+      'x'.repeat(10_000),
+    ]) {
+      expect(parseToken(bad), bad.slice(0, 40)).toBeNull();
+    }
+  });
+
+  it('spots token-shaped text', () => {
+    expect(looksLikeToken('foo lk_agent_key_x')).toBe(true);
+    expect(looksLikeToken('LK_OP_abc')).toBe(true);
+    expect(looksLikeToken('/v1/agents/agt_123')).toBe(false);
+  });
+});
