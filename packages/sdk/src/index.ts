@@ -1,7 +1,18 @@
 // Public entry point of @latchkey/sdk: a typed client for the Latchkey HTTP API, with no runtime dependencies.
 export { AuditApi, type AuditListOptions } from './audit.js';
+export { fromBase64Url, toBase64Url } from './base64url.js';
 export { Latchkey } from './client.js';
 export { type ErrorDetail, LatchkeyError } from './errors.js';
+export {
+  generateKeyPair,
+  type HpkeAead,
+  HpkeError,
+  type HpkeErrorCode,
+  type HpkeKeyPair,
+  type HpkeOptions,
+  open as hpkeOpen,
+  seal as hpkeSeal,
+} from './hpke.js';
 export type { ClientOptions } from './http.js';
 export { AgentKeysApi, AgentsApi } from './identity.js';
 export type * from './types.js';
