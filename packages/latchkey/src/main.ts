@@ -5,6 +5,8 @@ import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ServeConfig } from './config/config.js';
 import { type Clock, systemClock } from './core/clock.js';
+import { createEnvelope } from './crypto/envelope.js';
+import { createKeyedHasher } from './crypto/keyed-hash.js';
 import { type LoadedMasterKey, loadMasterKey } from './crypto/master-key-source.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -18,6 +20,7 @@ import { createIdentityService } from './modules/identity/identity-service.js';
 import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
+import { storeSecret } from './storage/store-secrets.js';
 import { VERSION } from './version.js';
 
 /** A built server: storage open, services wired, transports ready to listen. */
@@ -67,6 +70,10 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
   }
 
   try {
+    // Rotation swaps the keyring while the server runs; everything reads it through this holder.
+    const keys = { current: master ? master.keyring : keyringFor(true).keyring };
+    const envelope = createEnvelope(() => keys.current);
+    const keyedHash = createKeyedHasher(await storeSecret(store, envelope, 'keyed-hash', clock.now()));
     const audit = createAuditLog({ clock });
     const identity = createIdentityService({ store, audit, clock });
     const authenticator = createAuthenticator({ store, audit, clock });

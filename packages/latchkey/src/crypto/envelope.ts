@@ -1,7 +1,7 @@
 // Envelope encryption (SPEC §4): a random data key per object, AES-256-GCM with 16-byte tags, the data key
 // wrapped by the master keyring. Associated data binds every ciphertext to its scope, org, owner, object and
 // field, so a ciphertext copied into another row, field or tenant does not decrypt.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { cryptoError } from './crypto-errors.js';
 import { type Keyring, wrappedKeyVersion } from './keyring.js';
@@ -55,6 +55,14 @@ export class DataKey {
     } catch {
       throw cryptoError('CIPHERTEXT_INVALID');
     }
+  }
+
+  /**
+   * A 32-byte secret derived from this data key for `purpose` (HKDF-SHA256). Used for store-level secrets
+   * such as the keyed-hash key, so their bytes rotate with the data key that protects them.
+   */
+  deriveSecret(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `latchkey/derive/v1\0${purpose}`, 32));
   }
 
   /** Decrypts a UTF-8 field. */
