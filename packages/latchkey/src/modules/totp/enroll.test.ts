@@ -89,6 +89,8 @@ const refusals: [string, unknown, TotpErrorCode, string, string?][] = [
   ['issuer not a string', { secret: S, issuer: ['ACME'] }, 'TOTP_INPUT_INVALID', 'totp.issuer'],
   ['an unknown field (typo)', { secret: S, digit: 8 }, 'TOTP_INPUT_INVALID', 'totp.digit'],
   ['counter in the secret form', { secret: S, counter: 1 }, 'TOTP_INPUT_INVALID', 'totp.counter'],
+  ['the seed sent as a field name', { secret: S, [S]: true }, 'TOTP_INPUT_INVALID', 'totp'],
+  ['a field name with a line break', { secret: S, 'a\nb': 1 }, 'TOTP_INPUT_INVALID', 'totp'],
   ['qrImage not a string', { qrImage: 7 }, 'TOTP_INPUT_INVALID', 'totp.qrImage'],
   // The secret form's values.
   [

@@ -48,8 +48,13 @@ export function enrollOtp(input: unknown, path = 'totp'): OtpParams {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined || key === form) continue;
     if (form !== 'secret' || !SECRET_FORM_FIELDS.has(key)) {
-      const allowed = form === 'secret' ? 'is not a known field' : `is not allowed with ${form}`;
-      throw new TotpError('TOTP_INPUT_INVALID', `${path}.${key}`, allowed);
+      // A field name is echoed only if it could not be a seed (a seed is 16+ characters) nor break a log line.
+      if (/^[A-Za-z][A-Za-z0-9_]{0,14}$/.test(key)) {
+        const problem = form === 'secret' ? 'is not a known field' : `is not allowed with ${form}`;
+        throw new TotpError('TOTP_INPUT_INVALID', `${path}.${key}`, problem);
+      }
+      const problem = form === 'secret' ? 'an unknown field' : `a field not allowed with ${form}`;
+      throw new TotpError('TOTP_INPUT_INVALID', path, `has ${problem} (its name is not repeated)`);
     }
   }
   switch (form) {
