@@ -1,10 +1,12 @@
 // Opening a store safely: check the master key against an existing store BEFORE anything is written to it,
 // then migrate, then record check values for new key versions.
 import { existsSync, rmSync, statSync } from 'node:fs';
+import { CompiledQuery } from 'kysely';
 import type { Keyring } from '../crypto/keyring.js';
 import { MasterKeyError } from '../crypto/keyring.js';
 import { type DatabaseTarget, openDatabase } from './database.js';
 import { migrateToLatest, storeExists } from './migrate.js';
+import { createLocalNotifier, createPostgresNotifier } from './notifier.js';
 import { createStore, type Store } from './store.js';
 
 /** What was found and done while opening. */
@@ -49,7 +51,21 @@ export async function openStore(
   }
 
   const open = await openDatabase(target);
-  const store = createStore(open);
+  let store: Store;
+  try {
+    const notifier =
+      target.kind === 'postgres'
+        ? await createPostgresNotifier({
+            connectionString: target.url,
+            storeKey: target.schema ?? 'public',
+            query: (text, values) => open.db.executeQuery(CompiledQuery.raw(text, values)),
+          })
+        : createLocalNotifier();
+    store = createStore(open, notifier);
+  } catch (err) {
+    await open.close();
+    throw err;
+  }
   try {
     if (target.kind === 'postgres') {
       exists = await storeExists(open.db, 'postgres');

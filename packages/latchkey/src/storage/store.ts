@@ -1,10 +1,12 @@
 // The store: every repository over one database, reads outside transactions and writes inside one.
 import { type Kysely, sql } from 'kysely';
+import type { Notifier } from '../core/notifier.js';
 import type { Transactor } from '../core/transactor.js';
 import type { AuditRepo } from '../modules/audit/audit-repo.js';
 import type { IdentityRepo } from '../modules/identity/identity-repo.js';
 import type { Dialect, OpenDatabase } from './database.js';
 import { createGroupCommit } from './group-commit.js';
+import { createLocalNotifier } from './notifier.js';
 import { auditRepo } from './repos/audit-repo.js';
 import { identityRepo } from './repos/identity-repo.js';
 import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
@@ -23,6 +25,8 @@ export interface Store extends Transactor<Repos> {
   readonly location: string;
   /** The raw handle, for storage-level tasks (migrations, notifications); services never see it. */
   readonly db: Kysely<Database>;
+  /** Change signals between requests and instances (in-process for SQLite, LISTEN/NOTIFY for PostgreSQL). */
+  readonly notifier: Notifier;
   /** Checks the database answers. */
   ping(): Promise<void>;
   /** Waits for queued writes, then closes the connection. */
@@ -34,13 +38,14 @@ function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
 }
 
 /** Builds the store over an open database. */
-export function createStore(open: OpenDatabase): Store {
+export function createStore(open: OpenDatabase, notifier: Notifier = createLocalNotifier()): Store {
   const { db, dialect } = open;
   const group = dialect === 'sqlite' ? createGroupCommit(db) : null;
   return {
     dialect,
     location: open.location,
     db,
+    notifier,
     read: reposOf(db, dialect),
     write(fn) {
       if (group) return group.run((trx) => fn(reposOf(trx, dialect)));
@@ -51,6 +56,7 @@ export function createStore(open: OpenDatabase): Store {
     },
     async close() {
       await group?.drain();
+      await notifier.close();
       await open.close();
     },
   };
