@@ -18,11 +18,18 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
       return out;
     },
   };
+  // On PostgreSQL the migration tables are qualified with the current schema: unqualified, Kysely looks for them
+  // in every schema, so a store in one schema would take another schema's tables for its own.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
