@@ -108,6 +108,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     });
     await keysService.report();
+    notices.push(...(await keysService.peerWarnings()));
     let heartbeat: NodeJS.Timeout | undefined;
 
     const adminTokenFile = join(config.dataDir, 'admin-token');

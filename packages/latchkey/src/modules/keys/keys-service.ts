@@ -60,6 +60,11 @@ export interface KeysService {
   retire(ctx: RequestContext, version: number): Promise<KeyringStatus>;
   /** Reports this instance's versions (at start and then periodically). */
   report(): Promise<void>;
+  /**
+   * Warnings for the operator at start: running instances that lack this instance's primary version cannot
+   * read what this one writes (the rolling procedure of ADR 0013 adds a version everywhere before using it).
+   */
+  peerWarnings(): Promise<string[]>;
   /** Stops: waits for a running rotation to reach a page boundary and removes this instance's report. */
   shutdown(): Promise<void>;
 }
@@ -183,7 +188,8 @@ export function createKeysService(deps: Deps): KeysService {
     throw new Error('rows kept changing under the rotation; run it again');
   }
 
-  async function run(ctx: RequestContext, view: RotationView): Promise<void> {
+  /** Runs a rotation to its end; `settle` frees the slot just before the view reports the outcome. */
+  async function run(ctx: RequestContext, view: RotationView, settle: () => void): Promise<void> {
     let outcome: 'success' | 'failure' = 'success';
     try {
       await rewrapAll(view);
@@ -195,8 +201,7 @@ export function createKeysService(deps: Deps): KeysService {
       outcome = 'failure';
       view.error = err instanceof Error ? err.message : 'rotation failed';
     }
-    view.status = outcome === 'success' ? 'done' : 'failed';
-    view.finishedAt = clock.now();
+    const finishedAt = clock.now();
     await store
       .write((tx) =>
         audit.append(tx, {
@@ -211,6 +216,10 @@ export function createKeysService(deps: Deps): KeysService {
         }),
       )
       .catch(() => undefined);
+    // Whoever sees the outcome may start the next rotation or retire a version at once.
+    settle();
+    view.finishedAt = finishedAt;
+    view.status = outcome === 'success' ? 'done' : 'failed';
   }
 
   async function status(): Promise<KeyringStatus> {
@@ -304,7 +313,7 @@ export function createKeysService(deps: Deps): KeysService {
           error: null,
         };
         last = view;
-        void run(ctx, view).finally(() => {
+        void run(ctx, view, () => {
           running = null;
           release();
         });
@@ -377,6 +386,17 @@ export function createKeysService(deps: Deps): KeysService {
     },
 
     report,
+
+    async peerWarnings() {
+      const primary = keys.current.primaryVersion;
+      return (await otherInstances())
+        .filter((h) => !h.versions.includes(primary))
+        .map(
+          (h) =>
+            `Instance ${h.instanceId} does not hold master key version ${primary}, which this instance wraps new ` +
+            'data keys with: it cannot read what this one writes until it is given that version and restarted.',
+        );
+    },
 
     async shutdown() {
       stopping = true;
