@@ -2,7 +2,9 @@
 import { AuditApi } from './audit.js';
 import { type ClientOptions, Transport } from './http.js';
 import { AgentsApi } from './identity.js';
+import { KeysApi } from './keys.js';
 import type { Me } from './types.js';
+import { VaultApi } from './vault.js';
 
 /**
  * A client for one Latchkey server.
@@ -16,11 +18,17 @@ export class Latchkey {
   readonly agents: AgentsApi;
   /** The audit trail (operator tokens only). */
   readonly audit: AuditApi;
+  /** The agent's vault: credentials, TOTP codes, backup codes (operators pass `agent`). */
+  readonly vault: VaultApi;
+  /** Master key versions and rotation (operator tokens only). */
+  readonly keys: KeysApi;
 
   constructor(options: ClientOptions) {
     this.#t = new Transport(options);
     this.agents = new AgentsApi(this.#t);
     this.audit = new AuditApi(this.#t);
+    this.vault = new VaultApi(this.#t);
+    this.keys = new KeysApi(this.#t);
   }
 
   /** The server this client talks to. */

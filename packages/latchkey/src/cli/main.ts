@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerKeysCommands } from './commands/keys.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerVaultCommands } from './commands/vault.js';
 import { type Io, processIo } from './output.js';
 import { createRunner } from './runner.js';
 
@@ -26,6 +28,8 @@ export async function runCli(
   registerServeCommand(program, runner);
   registerAgentCommands(program, runner);
   registerAuditCommands(program, runner);
+  registerVaultCommands(program, runner);
+  registerKeysCommands(program, runner);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
