@@ -183,10 +183,34 @@ function ownLine(ctx: Context, c: RawCandidate): boolean {
   return /^[\s.:：()（）[\]【】「」"'“”«»*#-]*$/.test(rest);
 }
 
+/**
+ * For a code on a line of its own: the strongest code word in the line just above it (blank lines
+ * skipped), which is how mails introduce a code ("Your sign-in code is listed below. …\n\nN7K-2QX").
+ */
+function introducedBy(ctx: Context, c: RawCandidate): number {
+  let end = ctx.text.lastIndexOf('\n', c.start - 1);
+  while (end > 0 && ctx.text[end - 1] === '\n') end--;
+  if (end <= 0) return 0;
+  const start = ctx.text.lastIndexOf('\n', end - 1) + 1;
+  if (end - start > 300) return 0;
+  const inLine = (hits: TermHit[]): boolean =>
+    nearby(hits, { start, end, value: '', format: 'digits' }, 0).some((h) => h.start >= start && h.end <= end);
+  if (inLine(ctx.code)) return 0.5 * 0.85;
+  if (inLine(ctx.secret)) return 0.4 * 0.85;
+  return 0;
+}
+
 function scoreCandidate(ctx: Context, c: RawCandidate): number {
   let s = c.format === 'digits' ? digitPrior(c.value.length) : PRIOR[c.format];
   const kw = keywordScore(ctx, c);
-  if ((c.format === 'alnum' && kw.nearest > 40) || (c.format === 'alnum-lower' && !kw.anchored)) return 0;
+  const onOwnLine = ownLine(ctx, c);
+  if (onOwnLine) kw.score = Math.max(kw.score, introducedBy(ctx, c));
+  const alone = onOwnLine || isEmphasised(ctx, c);
+  // Letters mixed in make a code-shaped string far more likely to be a model number or an id, so such a
+  // candidate needs a code word close by: in the same phrase, or introducing it when it stands on its own
+  // line ("Your sign-in code is listed below …\n\nN7K-2QX").
+  if (c.format === 'alnum' && kw.nearest > (alone ? 150 : 40)) return 0;
+  if (c.format === 'alnum-lower' && !kw.anchored) return 0;
   s += kw.score;
   if (kw.anchored) s += 0.1;
   let auth = 0;
@@ -197,8 +221,8 @@ function scoreCandidate(ctx: Context, c: RawCandidate): number {
   s += 0.25 * auth;
   if (ctx.anyKeyword) s += 0.05;
   const themed = ctx.anyKeyword || ctx.auth.length > 0;
-  if (themed && ownLine(ctx, c)) s += 0.12;
-  if (isEmphasised(ctx, c)) s += themed ? 0.15 : 0.08;
+  if (themed && onOwnLine) s += 0.12;
+  if (alone && isEmphasised(ctx, c)) s += themed ? 0.15 : 0.08;
   if (c.start < ctx.bodyStart) s += 0.05;
   // Short SMS often lead with the code and say little else ("512665 (NetEase Verification Code)").
   if (ctx.sms && ctx.candidates.length === 1 && c.start - ctx.bodyStart <= 3 && ctx.bodyTrimmed.length <= 200) {

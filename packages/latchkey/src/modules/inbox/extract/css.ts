@@ -33,9 +33,9 @@ function isZeroLength(value: string | undefined): boolean {
 }
 
 /**
- * True when declarations hide the element from a reader: `display:none`, `visibility:hidden`, `opacity:0`,
- * a font size of at most 1px (the usual preheader trick), Outlook's `mso-hide:all`, or a zero height or
- * width with `overflow:hidden`.
+ * True when declarations hide the element and everything inside it: `display:none`, `visibility:hidden`,
+ * `opacity:0`, Outlook's `mso-hide:all`, or a zero height or width with `overflow:hidden`. A tiny font size
+ * is not here: children can set their own size again (see `fontSizeState`).
  */
 export function declarationsHide(decls: Map<string, string>): boolean {
   if (decls.get('display') === 'none') return true;
@@ -47,16 +47,25 @@ export function declarationsHide(decls: Map<string, string>): boolean {
     const v = numberWithUnit(opacity);
     if (v !== undefined && (v.unit === '%' ? v.n <= 1 : v.n <= 0.01)) return true;
   }
-  const fontSize = decls.get('font-size');
-  if (fontSize !== undefined) {
-    const v = numberWithUnit(fontSize);
-    if (v !== undefined && (v.n <= 0 || (v.unit === 'px' && v.n <= 1))) return true;
-  }
   if (decls.get('overflow') === 'hidden' || decls.get('overflow-y') === 'hidden') {
     if (isZeroLength(decls.get('max-height')) || isZeroLength(decls.get('height'))) return true;
     if (isZeroLength(decls.get('max-width')) || isZeroLength(decls.get('width'))) return true;
   }
   return false;
+}
+
+/**
+ * What a `font-size` declaration does to visibility: `zero` for 0 or at most 1px (the preheader trick),
+ * `visible` for any readable size, undefined when the size is not set. Font size is inherited, and layouts
+ * set `font-size:0` on a wrapper to remove gaps and a real size again on its children, so the caller keeps
+ * the nearest declaration rather than hiding the whole subtree.
+ */
+export function fontSizeState(decls: Map<string, string>): 'zero' | 'visible' | undefined {
+  const fontSize = decls.get('font-size');
+  if (fontSize === undefined) return undefined;
+  const v = numberWithUnit(fontSize);
+  if (v === undefined) return 'visible';
+  return v.n <= 0 || (v.unit === 'px' && v.n <= 1) ? 'zero' : 'visible';
 }
 
 /**

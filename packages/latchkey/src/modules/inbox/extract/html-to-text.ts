@@ -1,6 +1,6 @@
 // Renders mail HTML to the text a reader sees: hidden and non-rendered content dropped, blocks as line breaks,
 // quoted replies set aside; also reports the links and the emphasised (big, bold, spaced) runs of text.
-import { declarationsEmphasise, declarationsHide, hiddenSelectors, parseDeclarations } from './css.js';
+import { declarationsEmphasise, declarationsHide, fontSizeState, hiddenSelectors, parseDeclarations } from './css.js';
 import { walkHtml } from './html-tokens.js';
 import { cleanInvisible } from './normalize.js';
 
@@ -119,6 +119,8 @@ const QUOTE_TAIL_IDS = new Set(['divrplyfwdmsg', 'x_divrplyfwdmsg', 'appendonsen
 
 interface Frame {
   hidden: boolean;
+  /** The inherited "font size is zero" state to restore when this element closes. */
+  zeroFontBefore: boolean;
   quote: boolean;
   emph: boolean;
   pre: boolean;
@@ -194,6 +196,7 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
   const anchors: HtmlAnchor[] = [];
   const emphasis: TextRange[] = [];
   let hiddenDepth = 0;
+  let zeroFont = false;
   let quoteDepth = 0;
   let emphDepth = 0;
   let preDepth = 0;
@@ -222,7 +225,7 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
       if (styleText.length < 128 * 1024) styleText += raw;
       return;
     }
-    if (hiddenDepth > 0) return;
+    if (hiddenDepth > 0 || zeroFont) return;
     const cleaned = cleanInvisible(raw);
     if (quoted()) {
       if (quoteHead.length < MAX_QUOTE_HEAD) quoteHead += cleaned.replace(/\s+/g, ' ');
@@ -256,6 +259,7 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
       const classes = classList(attrs);
       const frame: Frame = {
         hidden: false,
+        zeroFontBefore: zeroFont,
         quote: false,
         emph: false,
         pre: false,
@@ -280,6 +284,10 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
         if (QUOTE_TAIL_IDS.has(id)) quoteTail = true;
       }
       const style = attrs.style;
+      if (style !== undefined && style !== '') {
+        const size = fontSizeState(parseDeclarations(style));
+        if (size !== undefined) zeroFont = size === 'zero';
+      }
       if (EMPHASIS_TAGS.has(name) || (style !== undefined && declarationsEmphasise(parseDeclarations(style)))) {
         frame.emph = true;
         emphDepth++;
@@ -296,11 +304,11 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
         writer.space();
       }
       if (name === 'br') writer.addBreak();
-      if (name === 'img' && anchor !== undefined && hiddenDepth === 0) {
+      if (name === 'img' && anchor !== undefined && hiddenDepth === 0 && !zeroFont) {
         const alt = cleanInvisible(attrs.alt ?? '').trim();
         if (alt !== '' && anchor.label.length < MAX_LABEL) anchor.label += `${anchor.label === '' ? '' : ' '}${alt}`;
       }
-      if (name === 'a' && anchor === undefined && hiddenDepth === 0 && !quoted()) {
+      if (name === 'a' && anchor === undefined && hiddenDepth === 0 && !zeroFont && !quoted()) {
         const href = (attrs.href ?? '').trim();
         if (href !== '' && anchors.length < MAX_ANCHORS) {
           anchor = { href, label: '', start: writer.length };
@@ -321,6 +329,7 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
         anchor = undefined;
       }
       if (frame.hidden) hiddenDepth--;
+      zeroFont = frame.zeroFontBefore;
       if (frame.quote) quoteDepth--;
       if (frame.emph) emphDepth--;
       if (frame.pre) preDepth--;

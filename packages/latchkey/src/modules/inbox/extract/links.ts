@@ -94,8 +94,18 @@ function analyseUrl(url: string): UrlParts {
     } catch {
       // A malformed escape stays as written.
     }
-    if (seg.length >= 6 && /\d/.test(seg) && /^[\w.~%+-]+$/.test(seg)) hasToken = true;
-    if (seg.length >= 16 && /^[\w.~%+=-]+$/.test(seg) && !/^[a-z]+(?:[-_][a-z]+)*$/i.test(seg)) hasToken = true;
+    // A token is a run of letters and digits unique to this message (a signed id, a JWT, a code). Words
+    // joined by dots or underscores ("action_activate_two_factor") are a route, however long.
+    if (seg.length >= 6 && /\d/.test(seg) && !/\s/.test(seg)) hasToken = true;
+    if (
+      seg.length >= 20 &&
+      /[a-z]/.test(seg) &&
+      /[A-Z]/.test(seg) &&
+      /^[A-Za-z_-]+$/.test(seg) &&
+      !/[a-z]{12}/.test(seg)
+    ) {
+      hasToken = true;
+    }
     for (const piece of seg.split(/[-_.\s+]/)) {
       // Readable words only: "verifyEmail" → "verify email"; random tokens and numbers are not words.
       if (/^[a-z]{2,30}$/.test(piece) || /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(piece)) {
