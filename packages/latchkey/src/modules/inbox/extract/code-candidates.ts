@@ -144,6 +144,23 @@ export function findRawCandidates(folded: string): RawCandidate[] {
     const before = folded[chunk.start - 1] ?? '';
     const glued = (c: Chunk): boolean =>
       WORD_LETTER.test(folded[c.start - 1] ?? '') || WORD_LETTER.test(folded[c.end] ?? '');
+    // "G-412 157": a letter prefix whose digits continue after one space.
+    const prefixed = /^([A-Z]{1,3})-(\d{2,4})$/.exec(chunk.text);
+    const next = chunks[i + 1];
+    if (
+      prefixed?.[2] !== undefined &&
+      isPlainDigits(next) &&
+      next.start === chunk.end + 1 &&
+      folded[chunk.end] === ' '
+    ) {
+      const after = chunks[i + 2];
+      const runsOn = isPlainDigits(after) && after.start === next.end + 1 && folded[next.end] === ' ';
+      if (!runsOn && isCodeGrouping([prefixed[2].length, next.text.length])) {
+        out.push({ start: chunk.start, end: next.end, value: prefixed[2] + next.text, format: 'prefixed' });
+        i += 2;
+        continue;
+      }
+    }
     if (isPlainDigits(chunk)) {
       let j = i;
       while (j + 1 < chunks.length) {

@@ -34,7 +34,7 @@ export interface ScoredCode {
 }
 
 /** Codes below this confidence are not reported: the message is treated as carrying no code. */
-export const CODE_THRESHOLD = 0.5;
+const CODE_THRESHOLD = 0.5;
 const MAX_CODES = 5;
 
 const CODE = new TermMatcher(CODE_WORDS);

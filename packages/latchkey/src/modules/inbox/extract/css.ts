@@ -105,16 +105,11 @@ const MAX_STYLE_CHARS = 128 * 1024;
  */
 export function hiddenSelectors(css: string): Set<string> {
   const out = new Set<string>();
-  const src = css.length > MAX_STYLE_CHARS ? css.slice(0, MAX_STYLE_CHARS) : css;
+  const src = withoutComments(css.length > MAX_STYLE_CHARS ? css.slice(0, MAX_STYLE_CHARS) : css);
   let i = 0;
   let selectorStart = 0;
   while (i < src.length) {
     const ch = src[i];
-    if (ch === '/' && src[i + 1] === '*') {
-      const end = src.indexOf('*/', i + 2);
-      i = end < 0 ? src.length : end + 2;
-      continue;
-    }
     if (ch === '@') {
       // Skip the at-rule: up to `;` when it has no block, else to its matching `}`.
       let depth = 0;
@@ -149,4 +144,18 @@ export function hiddenSelectors(css: string): Set<string> {
     i++;
   }
   return out;
+}
+
+/** The style sheet without its comments; an unterminated comment runs to the end. One forward pass. */
+function withoutComments(css: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let at = css.indexOf('/*'); at >= 0; at = css.indexOf('/*', from)) {
+    parts.push(css.slice(from, at));
+    const end = css.indexOf('*/', at + 2);
+    from = end < 0 ? css.length : end + 2;
+    if (end < 0) break;
+  }
+  parts.push(css.slice(from));
+  return parts.join(' ');
 }

@@ -29,7 +29,7 @@ export interface HtmlRendering {
 }
 
 /** Only the start of an HTML body is read: enough for any real mail, bounded for hostile ones. */
-export const MAX_HTML_CHARS = 512 * 1024;
+const MAX_HTML_CHARS = 512 * 1024;
 const MAX_TEXT_CHARS = 256 * 1024;
 const MAX_ANCHORS = 300;
 const MAX_EMPHASIS = 500;

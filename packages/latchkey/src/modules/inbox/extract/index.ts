@@ -103,6 +103,8 @@ function extract(input: ExtractInput): Extraction {
  * Bounded work on any input (see README.md for the limits and the invariants).
  */
 export function extractMessage(input: ExtractInput): Extraction {
+  // Callers in plain JavaScript (or a bad row) may hand over anything; a non-object is an empty message.
+  if (typeof input !== 'object' || input === null) return { extractedText: '', codes: [], links: [] };
   try {
     return extract(input);
   } catch {

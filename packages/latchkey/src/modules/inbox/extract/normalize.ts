@@ -81,10 +81,3 @@ export function cleanInvisible(text: string): string {
     .replace(ODD_SPACES, ' ')
     .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n');
 }
-
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
-/** True for a letter or digit in any script (used for word boundaries). */
-export function isWordChar(ch: string): boolean {
-  return ch !== '' && WORD_CHAR.test(ch);
-}

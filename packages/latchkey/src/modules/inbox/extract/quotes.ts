@@ -18,11 +18,12 @@ const ATTRIBUTION: RegExp[] = [
   /^op\b.{1,300}\bschreef\b.{0,120}:$/i, // nl
   /^il giorno\b.{1,300}\bha scritto\s?:$/i, // it
   /^il\b.{1,300}\bha scritto\s?:$/i, // it
-  /^.{1,300}\b(?:пишет|написал|написала|написал\(а\))\s?:$/i, // ru
+  /^.{1,300}\s(?:пишет|написал|написала|написал\(а\))\s?:$/i, // ru (no \b: it is ASCII-only)
+  /^.{1,300}<[^<>\s@]{1,64}@[^<>\s]{1,255}>\s?:$/, // Gmail's verb-less form (ru, uk, …): "<date>, Name <addr>:"
   /^.{1,300}(?:写道|寫道)\s?[:：]$/, // zh
   /^.{1,300}(?:のメッセージ|は書きました|wrote)\s?[:：]$/, // ja
   /^.{1,300}\s작성\s?[:：]$/, // ko
-  /^.{1,300}\btarihinde\b.{1,300}\byazdı\s?:$/i, // tr
+  /^.{1,300}\syazdı\s?:$/i, // tr
   /^.{1,300}\bkirjoitti\s?:$/i, // fi
   /^.{1,300}\bskrev\b.{0,120}:$/i, // sv, da, no
   /^.{1,300}\bnapisał(?:a|\(a\))?\s?:$/i, // pl
