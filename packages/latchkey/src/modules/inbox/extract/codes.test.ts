@@ -50,7 +50,7 @@ describe('codes: keywords in many languages, before or after the code', () => {
       channel: 'sms',
     });
     expect(rankCodes(scored)[0]).toMatchObject({ value: '412157', display: 'G-412 157' });
-    expect(codes('Your code: A7K-9QX')).toEqual(['A7K9QX']);
+    expect(codes('Your sign-in code: A7K-9QX')).toEqual(['A7K9QX']);
   });
 });
 
@@ -113,6 +113,10 @@ describe('codes: decoys', () => {
     ['versions', 'Security update to version 12.4.1 is ready.'],
     ['CSS leftovers', 'width: 600px; color: #333333'],
     ['no keyword at all', 'See you at 1930 near gate 12.'],
+    [
+      'vouchers in mail without any sign-in context',
+      'Members save 20% on the almanac with code SUMMER25 until June 30.',
+    ],
   ])('leaves %s alone', (_what, text) => {
     expect(codes(text, { channel: 'email' })).toEqual([]);
   });

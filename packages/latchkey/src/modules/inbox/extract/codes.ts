@@ -211,6 +211,11 @@ function scoreCandidate(ctx: Context, c: RawCandidate): number {
   // line ("Your sign-in code is listed below …\n\nN7K-2QX").
   if (c.format === 'alnum' && kw.nearest > (alone ? 150 : 40)) return 0;
   if (c.format === 'alnum-lower' && !kw.anchored) return 0;
+  // A letters-and-digits "code" in a message without a single word of sign-in, verification, security or
+  // password is a voucher ("save 20% with code SUMMER25"). Digits-only codes do not need this: SMS like
+  // "Telegram code 65847" say nothing else.
+  const authContext = ctx.auth.length > 0 || ctx.secret.length > 0;
+  if ((c.format === 'alnum' || c.format === 'alnum-lower') && !authContext) return 0;
   s += kw.score;
   if (kw.anchored) s += 0.1;
   let auth = 0;

@@ -98,7 +98,7 @@ export const AUTH_WORDS: Vocab = {
   ko: ['인증|로그인|확인|가입|보안|본인|활성화|일회용'],
   tr: ['doğrula|dogrula|giriş|giris|onay|güvenlik|etkinleştir|kayıt|kimlik'],
   ar: ['*تحقق|*التحقق|*تأكيد|*تسجيل الدخول|*الدخول|*تفعيل|*التفعيل|*المصادقة|*مصادقة|*لمرة واحدة', '*الهوية'],
-  hi: ['सत्यापन|पुष्टि|लॉगिन|लॉग इन|साइन इन|सुरक्षा|सक्रिय|पंजीकरण|एक बार|प्रमाणीकरण'],
+  hi: ['सत्याप|पुष्टि|लॉगिन|लॉग इन|साइन इन|सुरक्षा|सक्रिय|पंजीकरण|एक बार|प्रमाणीकरण'],
   vi: ['xác nhận|xac nhan|xác minh|xac minh|xác thực|xac thuc|kích hoạt|kich hoat|đăng nhập|dang nhap', 'đăng ký'],
 };
 
