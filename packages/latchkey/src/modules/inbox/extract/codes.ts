@@ -160,7 +160,8 @@ function labelPenalty(ctx: Context, c: RawCandidate): number {
     const d = (ctx.eff[c.start] ?? 0) - (ctx.eff[hit.end] ?? 0);
     if (d > 36 || blocked(ctx, hit, c)) continue;
     // A code word between the label and the number re-labels it ("Account ID … your code 123456").
-    if ([...ctx.code, ...ctx.secret].some((k) => k.start >= hit.end && k.end <= c.start)) continue;
+    const between = (k: TermHit): boolean => k.start >= hit.end && k.end <= c.start;
+    if (nearby(ctx.code, c, 40).some(between) || nearby(ctx.secret, c, 40).some(between)) continue;
     penalty = Math.max(penalty, 0.6 * (d <= 3 ? 1 : Math.max(0, 1 - (d - 3) / 36)));
   }
   return penalty;
@@ -175,11 +176,14 @@ function isEmphasised(ctx: Context, c: RawCandidate): boolean {
 }
 
 function ownLine(ctx: Context, c: RawCandidate): boolean {
-  const ls = ctx.text.lastIndexOf('\n', c.start - 1) + 1;
-  let le = ctx.text.indexOf('\n', c.end);
-  if (le < 0) le = ctx.text.length;
-  if (le - ls > c.end - c.start + 12) return false;
-  const rest = ctx.text.slice(ls, c.start) + ctx.text.slice(c.end, le);
+  // Only a few characters either side are read, so the check costs the same on a 100 KiB line.
+  const left = ctx.text.slice(Math.max(0, c.start - 16), c.start);
+  const right = ctx.text.slice(c.end, c.end + 16);
+  const nl = left.lastIndexOf('\n');
+  if (nl < 0 && c.start > 16) return false;
+  const rightEnd = right.indexOf('\n');
+  if (rightEnd < 0 && c.end + 16 < ctx.text.length) return false;
+  const rest = left.slice(nl + 1) + right.slice(0, rightEnd < 0 ? right.length : rightEnd);
   return /^[\s.:：()（）[\]【】「」"'“”«»*#-]*$/.test(rest);
 }
 
@@ -188,13 +192,19 @@ function ownLine(ctx: Context, c: RawCandidate): boolean {
  * skipped), which is how mails introduce a code ("Your sign-in code is listed below. …\n\nN7K-2QX").
  */
 function introducedBy(ctx: Context, c: RawCandidate): number {
-  let end = ctx.text.lastIndexOf('\n', c.start - 1);
-  while (end > 0 && ctx.text[end - 1] === '\n') end--;
+  // Read at most 400 characters back: the blank lines, then one line of at most 300 characters.
+  const windowStart = Math.max(0, c.start - 400);
+  const before = ctx.text.slice(windowStart, c.start);
+  let end = before.lastIndexOf('\n');
+  while (end > 0 && before[end - 1] === '\n') end--;
   if (end <= 0) return 0;
-  const start = ctx.text.lastIndexOf('\n', end - 1) + 1;
-  if (end - start > 300) return 0;
+  const lineStart = before.lastIndexOf('\n', end - 1) + 1;
+  if (lineStart === 0 && windowStart > 0) return 0;
+  if (end - lineStart > 300) return 0;
+  const start = windowStart + lineStart;
+  const stop = windowStart + end;
   const inLine = (hits: TermHit[]): boolean =>
-    nearby(hits, { start, end, value: '', format: 'digits' }, 0).some((h) => h.start >= start && h.end <= end);
+    nearby(hits, { start, end: stop, value: '', format: 'digits' }, 0).some((h) => h.start >= start && h.end <= stop);
   if (inLine(ctx.code)) return 0.5 * 0.85;
   if (inLine(ctx.secret)) return 0.4 * 0.85;
   return 0;

@@ -141,6 +141,14 @@ describe('hostile input', () => {
       () => ({ channel: 'email', html: '<a href="https://x.test/verify?t=abc123def">verify</a>'.repeat(9 * K) }),
     ],
     ['an unterminated style sheet', () => ({ channel: 'email', html: `<style>${'{'.repeat(500 * K)}` })],
+    [
+      '15,000 style blocks',
+      () => ({ channel: 'email', html: '<style>.a{display:none} .b{color:red}</style>'.repeat(15_000) }),
+    ],
+    [
+      'one 128 KiB line of labelled numbers',
+      () => ({ channel: 'email', text: 'order 12345678 code 482913 '.repeat(5 * K) }),
+    ],
     ['unterminated comments', () => ({ channel: 'email', html: '<!--'.repeat(120 * K) })],
     ['one tag with 80,000 attributes', () => ({ channel: 'email', html: `<div ${'a="1" '.repeat(80 * K)}>x</div>` })],
     ['entity runs', () => ({ channel: 'email', html: '&#x31;&amp;&#9999999;'.repeat(20 * K) })],

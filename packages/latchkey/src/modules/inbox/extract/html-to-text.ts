@@ -34,6 +34,8 @@ const MAX_TEXT_CHARS = 256 * 1024;
 const MAX_ANCHORS = 300;
 const MAX_EMPHASIS = 500;
 const MAX_QUOTE_HEAD = 2000;
+/** CSS read from all `<style>` blocks together. */
+const MAX_STYLE_TOTAL = 128 * 1024;
 const MAX_LABEL = 500;
 
 /** Elements whose content is never rendered as text. */
@@ -202,9 +204,12 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
   let preDepth = 0;
   let quoteTail = false;
   let quoteHead = '';
-  let styleText = '';
+  // Each <style> block is parsed once, when it closes; all blocks together get one budget of characters,
+  // so a mail with thousands of style blocks costs no more than one long block.
+  let styleBlock = '';
+  let styleBudget = MAX_STYLE_TOTAL;
   let inStyle = 0;
-  let hiddenClasses = new Set<string>();
+  const hiddenClasses = new Set<string>();
   let anchor: { href: string; label: string; start: number } | undefined;
 
   const quoted = (): boolean => !keepQuotes && (quoteDepth > 0 || quoteTail);
@@ -222,7 +227,7 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
 
   const writeText = (raw: string): void => {
     if (inStyle > 0) {
-      if (styleText.length < 128 * 1024) styleText += raw;
+      if (styleBlock.length < styleBudget) styleBlock += raw.slice(0, styleBudget - styleBlock.length);
       return;
     }
     if (hiddenDepth > 0 || zeroFont) return;
@@ -322,7 +327,11 @@ export function htmlToText(html: string, keepQuotes: boolean): HtmlRendering {
       if (frame === undefined) return;
       if (name === 'style') {
         inStyle = Math.max(0, inStyle - 1);
-        hiddenClasses = hiddenSelectors(styleText);
+        styleBudget -= styleBlock.length;
+        for (const selector of hiddenSelectors(styleBlock)) {
+          if (hiddenClasses.size < 256) hiddenClasses.add(selector);
+        }
+        styleBlock = '';
       }
       if (frame.anchor && anchor !== undefined) {
         anchors.push({ href: anchor.href, label: anchor.label.trim(), start: anchor.start, end: writer.length });

@@ -60,17 +60,18 @@ export function linksInText(text: string): Array<LinkSource & { position: number
 
 /** The words a reader sees before and after a link: up to a paragraph back, to the end of its paragraph. */
 export function contextAround(text: string, start: number, end: number): { before: string; after: string } {
-  let from = Math.max(0, start - 200);
-  const para = text.lastIndexOf('\n\n', start - 1);
-  if (para >= from) {
-    const prevPara = text.lastIndexOf('\n\n', para - 1);
+  // Windows of fixed size, so the cost does not depend on the length of the message.
+  const windowStart = Math.max(0, start - 200);
+  const window = text.slice(windowStart, start);
+  let from = 0;
+  const para = window.lastIndexOf('\n\n');
+  if (para >= 0) {
     // The sentence introducing a link often sits in the paragraph above it ("click the link below").
-    from = Math.max(from, prevPara);
+    from = Math.max(0, window.lastIndexOf('\n\n', para - 1));
   }
-  let to = Math.min(text.length, end + 100);
-  const nextPara = text.indexOf('\n\n', end);
-  if (nextPara >= 0 && nextPara < to) to = nextPara;
-  return { before: text.slice(from, start), after: text.slice(end, to) };
+  const tail = text.slice(end, end + 100);
+  const nextPara = tail.indexOf('\n\n');
+  return { before: window.slice(from), after: nextPara < 0 ? tail : tail.slice(0, nextPara) };
 }
 
 interface UrlParts {
