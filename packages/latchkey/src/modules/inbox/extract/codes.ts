@@ -63,7 +63,7 @@ function digitPrior(length: number): number {
 
 /** Symbols and words of money and measures around a number. */
 const CURRENCY_BEFORE =
-  /(?:[$€£¥₹₽₩₺₫₪฿₱₦﷼]|\b(?:rs|usd|eur|gbp|inr|rub|jpy|cny|rmb|krw|try|sar|aed|egp|brl|mxn|chf|cad|aud|r\$|us\$))\.?\s?$/i;
+  /(?:[$€£¥₹₽₩₺₫₪฿₱₦﷼]|\b(?:rs|usd|eur|gbp|inr|rub|jpy|cny|rmb|krw|sar|aed|egp|brl|mxn|chf|cad|aud|r\$|us\$))\.?\s?$/i;
 const UNIT_AFTER =
   /^\s?(?:%|‰|[€$£¥₹₽₩₺₫₪฿₱₦]|円|元|원|年|년|°|руб|р\.|грн|tl\b|usd|eur|gbp|inr|jpy|cny|rmb|krw|sar|aed|egp|brl|mxn|chf|px\b|pt\b|em\b|kb\b|mb\b|gb\b|kg\b|km\b|ms\b|dollars?\b|euros?\b|rupees?\b|yuan\b|yen\b|lira\b|reais\b|pesos?\b|zł|kč|ft\b|kr\b|ريال|درهم|جنيه|रुपये)/i;
 /** What may stand between a code word and its code: "is", a colon, quotes, brackets ("code is: «123456»"). */
@@ -215,7 +215,8 @@ function scoreCandidate(ctx: Context, c: RawCandidate): number {
   const kw = keywordScore(ctx, c);
   const onOwnLine = ownLine(ctx, c);
   if (onOwnLine) kw.score = Math.max(kw.score, introducedBy(ctx, c));
-  const alone = onOwnLine || isEmphasised(ctx, c);
+  const emphasised = isEmphasised(ctx, c);
+  const alone = onOwnLine || emphasised;
   // Letters mixed in make a code-shaped string far more likely to be a model number or an id, so such a
   // candidate needs a code word close by: in the same phrase, or introducing it when it stands on its own
   // line ("Your sign-in code is listed below …\n\nN7K-2QX").
@@ -237,7 +238,7 @@ function scoreCandidate(ctx: Context, c: RawCandidate): number {
   if (ctx.anyKeyword) s += 0.05;
   const themed = ctx.anyKeyword || ctx.auth.length > 0;
   if (themed && onOwnLine) s += 0.12;
-  if (alone && isEmphasised(ctx, c)) s += themed ? 0.15 : 0.08;
+  if (emphasised) s += themed ? 0.15 : 0.08;
   if (c.start < ctx.bodyStart) s += 0.05;
   // Short SMS often lead with the code and say little else ("512665 (NetEase Verification Code)").
   if (ctx.sms && ctx.candidates.length === 1 && c.start - ctx.bodyStart <= 3 && ctx.bodyTrimmed.length <= 200) {
