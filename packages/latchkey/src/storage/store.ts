@@ -41,7 +41,7 @@ export interface Store extends Transactor<Repos> {
 
 function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
   return {
-    identity: identityRepo(db),
+    identity: identityRepo(db, dialect),
     audit: auditRepo(db, dialect),
     meta: metaRepo(db),
     vault: vaultRepo(db),
