@@ -54,8 +54,9 @@ function leaks(text: string, seed: Buffer, base32: string): boolean {
 describe('the vault through the CLI and the SDK (SQLite)', () => {
   it('stores a login with its TOTP seed, gives codes oathtool agrees with, rotates keys, and never shows the seed', async () => {
     const { dir, remove } = tempDir();
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
-      let server = await startServer(dir);
+      server = await startServer(dir);
       const env = { LATCHKEY_URL: server.start.http };
       const created = await cli(['--json', '--data', dir, 'agent', 'create', 'vault-bot'], env);
       expect(created.code, created.stderr).toBe(0);
@@ -210,7 +211,10 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
       expect(leaks(everything + stderrBefore + server.stderr(), seed, base32)).toBe(false);
       expect(stderrBefore + server.stderr()).not.toContain('pa55word-canary');
       expect(await server.stop()).toBe(0);
+      server = undefined;
     } finally {
+      // A failed assertion must not leave a server running.
+      await server?.stop();
       remove();
     }
   }, 90_000);
@@ -221,10 +225,13 @@ describe.skipIf(!pgAvailable)('the vault on PostgreSQL, two instances', () => {
     const schema = freshSchema();
     const a = tempDir();
     const b = tempDir();
+    const running: Awaited<ReturnType<typeof startServer>>[] = [];
     const env = { DATABASE_URL: urlWithSchema(schema), LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64') };
     try {
       const one = await startServer(a.dir, env);
+      running.push(one);
       const two = await startServer(b.dir, env);
+      running.push(two);
       const opToken = `${a.dir}/admin-token`;
       const created = await cli(['--json', '--token-file', opToken, 'agent', 'create', 'pg-bot'], {
         LATCHKEY_URL: one.start.http,
@@ -261,7 +268,9 @@ describe.skipIf(!pgAvailable)('the vault on PostgreSQL, two instances', () => {
       expect(taken.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
       expect(await one.stop()).toBe(0);
       expect(await two.stop()).toBe(0);
+      running.length = 0;
     } finally {
+      await Promise.all(running.map((s) => s.stop()));
       a.remove();
       b.remove();
       await dropSchema(schema);

@@ -14,7 +14,7 @@ import { denyWithAudit } from '../audit/deny.js';
 import { identityError } from '../identity/identity-errors.js';
 import type { AgentRecord, IdentityRepo } from '../identity/identity-repo.js';
 import type { IdentityService } from '../identity/identity-service.js';
-import { actorOf, type ChainLink, type RequestContext } from '../identity/principal.js';
+import { actorOf, type ChainLink, chainOf, type RequestContext } from '../identity/principal.js';
 import { enrollOtp, hotp, type OtpParams, parseOtpauthUri, totpAt, verifyTotp } from '../totp/index.js';
 import { checkItemInput, ITEM_NAME, type VaultItemInput } from './item-input.js';
 import { vaultError, withTotpErrors } from './vault-errors.js';
@@ -98,9 +98,9 @@ type Deps = {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
-/** The agent a request acts on, and the chain every event about it records. */
+/** The agent a request acts on (what the vault needs of it), and the chain every event about it records. */
 interface Acting {
-  agent: AgentRecord;
+  agent: Pick<AgentRecord, 'id' | 'orgId' | 'name' | 'status'>;
   chain: ChainLink[];
 }
 
@@ -127,7 +127,13 @@ export function createVaultService(deps: Deps): VaultService {
         'must be 1-128 letters, digits, ".", "_", "@", "+" or "-", starting with a letter or digit',
       );
     }
-    const { agent, chain } = await deps.identity.resolveActingAgent(ctx, agentRef);
+    const p = ctx.principal;
+    // An agent acting on itself was just authenticated as active from its own row: no second read is needed
+    // (releases re-check the row inside their transaction anyway).
+    const own = p.kind === 'agent' && (agentRef === undefined || agentRef === p.agentId || agentRef === p.agentName);
+    const { agent, chain } = own
+      ? { agent: { id: p.agentId, orgId: p.orgId, name: p.agentName, status: 'active' as const }, chain: chainOf(p) }
+      : await deps.identity.resolveActingAgent(ctx, agentRef);
     if (agent.status === 'revoked') {
       await denyWithAudit(
         deps,
@@ -165,7 +171,7 @@ export function createVaultService(deps: Deps): VaultService {
    * Inside the transaction that records a release: the agent must still be usable. A revocation (or, for the
    * agent's own key, a suspension) that committed after this request authenticated wins.
    */
-  async function assertStillUsable(tx: { identity: IdentityRepo }, ctx: RequestContext, agent: AgentRecord) {
+  async function assertStillUsable(tx: { identity: IdentityRepo }, ctx: RequestContext, agent: Acting['agent']) {
     const current = await tx.identity.findAgentById(agent.orgId, agent.id);
     if (!current || current.status === 'revoked') throw identityError('AGENT_REVOKED');
     if (ctx.principal.kind === 'agent' && current.status !== 'active') throw identityError('AGENT_SUSPENDED');
