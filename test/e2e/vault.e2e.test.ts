@@ -16,27 +16,6 @@ import {
 } from '../../packages/latchkey/src/test-support/postgres.js';
 import { BIN, cli, http, startServer, tempDir } from './support.js';
 
-/** Runs the CLI with `input` on stdin. */
-function cliWithInput(
-  args: string[],
-  env: Record<string, string>,
-  input: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
-    proc.stdin.end(input);
-  });
-}
-
 /** oathtool's code now; a code from the vault must equal it or the one for the next step (a boundary crossed). */
 function oathCodes(args: string[]): string[] {
   const at = (s: number) => execFileSync('oathtool', [...args, '--now', `@${s}`], { encoding: 'utf8' }).trim();
@@ -67,7 +46,7 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
       const codesFile = join(dir, 'codes.txt');
       writeFileSync(codesFile, 'code-one\ncode-two\n');
 
-      const put = await cliWithInput(
+      const put = await cli(
         [
           'vault',
           'put',

@@ -2,24 +2,18 @@
 import type { Kysely } from 'kysely';
 import type { KeyHolder, KeysRepo } from '../../modules/keys/keys-repo.js';
 import type { Database } from '../schema.js';
+import { metaRepo } from './meta-repo.js';
 
 /** The keys repository over a Kysely handle (the database or a transaction). */
 export function keysRepo(db: Kysely<Database>): KeysRepo {
+  // Check values are the meta repository's rows; this port only names what key management needs of them.
+  const meta = metaRepo(db);
   return {
     async checkedVersions() {
-      const rows = await db.selectFrom('keyring_checks').select('version').orderBy('version').execute();
-      return rows.map((r) => r.version);
+      return (await meta.keyringChecks()).map((c) => c.version);
     },
-    async ensureKeyringCheck(version, checkValue, at) {
-      await db
-        .insertInto('keyring_checks')
-        .values({ version, check_value: checkValue, created_at: at })
-        .onConflict((oc) => oc.column('version').doNothing())
-        .execute();
-    },
-    async deleteKeyringCheck(version) {
-      await db.deleteFrom('keyring_checks').where('version', '=', version).execute();
-    },
+    ensureKeyringCheck: (version, checkValue, at) => meta.ensureKeyringCheck(version, checkValue, at),
+    deleteKeyringCheck: (version) => meta.deleteKeyringCheck(version),
     async reportHolder(holder) {
       const values = {
         instance_id: holder.instanceId,
