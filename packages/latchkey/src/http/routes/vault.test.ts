@@ -266,6 +266,87 @@ describeEachServer(
       expect(code.body.code).toMatch(/^[23456789BCDFGHJKMNPQRTVWXY]{5}$/);
     });
 
+    it('enrolls the Key Uri Format variants: issuer in label or parameter, encoding, case, padding, spaces', async () => {
+      const ts = get();
+      const bot = await createAgent(ts);
+      const seed = canarySeed();
+      const padded = `${seed.base32}${'='.repeat((8 - (seed.base32.length % 8)) % 8)}`;
+      const spaced = seed.base32
+        .toLowerCase()
+        .replace(/(.{4})/g, '$1 ')
+        .trim();
+      const cases: [string, unknown, Record<string, unknown>][] = [
+        [
+          'label-issuer',
+          { uri: `otpauth://totp/Label%20Co:bot%40x.test?secret=${seed.base32}` },
+          { issuer: 'Label Co', account: 'bot@x.test' },
+        ],
+        [
+          'param-issuer',
+          { uri: `otpauth://totp/bot?secret=${seed.base32}&issuer=Param%20Co` },
+          { issuer: 'Param Co', account: 'bot' },
+        ],
+        ['both-issuers', { uri: `otpauth://totp/Old:bot?secret=${seed.base32}&issuer=New` }, { issuer: 'New' }],
+        [
+          'lowercase',
+          { uri: `OTPAUTH://TOTP/x?secret=${seed.base32.toLowerCase()}&algorithm=sha1` },
+          { algorithm: 'SHA1' },
+        ],
+        ['padded', { uri: `otpauth://totp/x?secret=${padded}` }, { digits: 6 }],
+        ['spaced', { secret: spaced }, { period: 30 }],
+      ];
+      const key = { secret: seed.bytes, algorithm: 'SHA1' as const, digits: 6, period: 30 };
+      for (const [name, totp, meta] of cases) {
+        const put = await ts.call('PUT', `/v1/vault/items/${name}`, {
+          token: bot.apiKey,
+          body: { type: 'totp', totp },
+        });
+        expect(put.status, `${name}: ${JSON.stringify(put.body)}`).toBe(201);
+        expect(put.body.totp, name).toMatchObject(meta);
+        const code = await ts.call('GET', `/v1/vault/items/${name}/totp`, { token: bot.apiKey });
+        expect(code.body.code, name).toBe(totpAt(key, clock.now()).code);
+      }
+    });
+
+    it('stops waiting for the next step when the client goes away, releasing and recording nothing', async () => {
+      const ts = get();
+      const bot = await createAgent(ts);
+      const seed = canarySeed();
+      await ts.call('PUT', '/v1/vault/items/abandoned', {
+        token: bot.apiKey,
+        body: { type: 'totp', totp: { secret: seed.base32 } },
+      });
+      const { httpUrl } = await ts.server.listen();
+      const saved = clock.now();
+      const stepEnd = (Math.floor(saved / 30_000) + 1) * 30_000;
+      clock.set(stepEnd - 1500);
+      try {
+        // 1.5 s are left: asking for 5 makes the server wait for the next step. The client leaves after 0.3 s.
+        const aborter = new AbortController();
+        const request = fetch(`${httpUrl}/v1/vault/items/abandoned/totp?minValidSeconds=5`, {
+          headers: { authorization: `Bearer ${bot.apiKey}` },
+          signal: aborter.signal,
+        }).catch((err: unknown) => err);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        aborter.abort();
+        expect(await request).toBeInstanceOf(Error);
+        // Had the wait gone on, the code would have been released (and audited) after 1.5 s.
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        const events = await ts.call('GET', `/v1/audit?agent=${bot.id}&action=vault.totp`);
+        expect(events.body.events.filter((e: { action: string }) => e.action === 'vault.totp')).toEqual([]);
+        // The same request, not abandoned, is served and audited.
+        const served = await fetch(`${httpUrl}/v1/vault/items/abandoned/totp?minValidSeconds=5`, {
+          headers: { authorization: `Bearer ${bot.apiKey}` },
+        });
+        expect(served.status).toBe(200);
+        const after = await ts.call('GET', `/v1/audit?agent=${bot.id}&action=vault.totp`);
+        expect(after.body.events.filter((e: { action: string }) => e.action === 'vault.totp')).toHaveLength(1);
+      } finally {
+        clock.set(saved);
+        await new Promise<void>((resolve) => ts.server.app.server.close(() => resolve()));
+      }
+    });
+
     it('refuses invalid input with 422 naming the field, and stores nothing', async () => {
       const ts = get();
       const bot = await createAgent(ts);
