@@ -5,7 +5,7 @@ import { invalidField } from '../../core/app-error.js';
 import type { Clock } from '../../core/clock.js';
 import type { Transactor } from '../../core/transactor.js';
 import type { Envelope } from '../../crypto/envelope.js';
-import { type Keyring, wrappedKeyVersion } from '../../crypto/keyring.js';
+import type { Keyring } from '../../crypto/keyring.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditRepo } from '../audit/audit-repo.js';
 import { denyWithAudit } from '../audit/deny.js';
@@ -13,6 +13,7 @@ import { identityError } from '../identity/identity-errors.js';
 import { actorOf, chainOf, type RequestContext } from '../identity/principal.js';
 import { keysError } from './keys-errors.js';
 import type { KeyHolder, KeysRepo } from './keys-repo.js';
+import { countDataKeysByVersion, rewrapDataKeys } from './rewrap.js';
 import type { WrappedKeyStore } from './wrapped-key-store.js';
 
 /** One rotation run on this instance. Times are epoch milliseconds. */
@@ -89,9 +90,6 @@ type Deps = {
   pageSize?: number;
 };
 
-/** Passes over the stores at most: a row a concurrent write changed is picked up by the next pass. */
-const MAX_PASSES = 5;
-
 /** Builds the key-management service. */
 export function createKeysService(deps: Deps): KeysService {
   const { store, audit, clock, keys, envelope } = deps;
@@ -128,65 +126,10 @@ export function createKeysService(deps: Deps): KeysService {
     return holders.filter((h) => h.instanceId !== deps.instanceId);
   }
 
-  /** Counts stored data keys by the master key version that wraps them, across every store. */
-  async function countByVersion(): Promise<Map<number, number>> {
-    const counts = new Map<number, number>();
-    for (const source of deps.wrappedKeyStores) {
-      let after: string | null = null;
-      for (;;) {
-        const page = await source.page(after, pageSize);
-        for (const row of page) {
-          const v = wrappedKeyVersion(row.wrapped) ?? 0;
-          counts.set(v, (counts.get(v) ?? 0) + 1);
-        }
-        if (page.length < pageSize) break;
-        after = page[page.length - 1]?.id ?? null;
-      }
-    }
-    return counts;
-  }
+  const countByVersion = () => countDataKeysByVersion(deps.wrappedKeyStores, pageSize);
 
-  async function rewrapAll(view: RotationView): Promise<void> {
-    const failedIds = new Set<string>();
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      let raced = 0;
-      for (const source of deps.wrappedKeyStores) {
-        let after: string | null = null;
-        for (;;) {
-          if (stopping) throw new Error('the server is shutting down; run the rotation again to finish it');
-          const page = await source.page(after, pageSize);
-          // One page's replacements go out together: SQLite's group commit puts them in one transaction, and
-          // PostgreSQL spreads them over the pool. Requests keep being served between pages.
-          const outcomes = await Promise.all(
-            page.map(async (row) => {
-              if (wrappedKeyVersion(row.wrapped) === view.targetVersion) return 'current';
-              const key = `${source.name}\0${row.id}`;
-              if (failedIds.has(key)) return 'known-failure';
-              let next: Buffer | null;
-              try {
-                next = envelope.rewrap(row.wrapped, row.context);
-              } catch {
-                failedIds.add(key);
-                return 'failed';
-              }
-              if (next === null) return 'current';
-              return (await source.replace(row.id, row.wrapped, next)) ? 'rewrapped' : 'raced';
-            }),
-          );
-          for (const outcome of outcomes) {
-            if (outcome === 'rewrapped') view.rewrapped++;
-            else if (outcome === 'failed') view.failed++;
-            else if (outcome === 'raced') raced++;
-            else if (outcome === 'current' && pass === 0) view.current++;
-          }
-          if (page.length < pageSize) break;
-          after = page[page.length - 1]?.id ?? null;
-        }
-      }
-      if (raced === 0) return;
-    }
-    throw new Error('rows kept changing under the rotation; run it again');
-  }
+  const rewrapAll = (view: RotationView) =>
+    rewrapDataKeys(deps.wrappedKeyStores, envelope, view, { pageSize, stopping: () => stopping });
 
   /** Runs a rotation to its end; `settle` frees the slot just before the view reports the outcome. */
   async function run(ctx: RequestContext, view: RotationView, settle: () => void): Promise<void> {

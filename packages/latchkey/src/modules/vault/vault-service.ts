@@ -1,28 +1,25 @@
 // The agent's vault: items with sealed secrets, TOTP/HOTP codes, replay-safe verification and one-time backup
 // codes. Authorization lives here; every release of a secret or a code is audited, and the event commits
 // before the value leaves this service.
-import { setTimeout as delay } from 'node:timers/promises';
-import { AppError, invalidField, isAppError } from '../../core/app-error.js';
+import { AppError, invalidField } from '../../core/app-error.js';
 import type { Clock } from '../../core/clock.js';
 import type { Transactor } from '../../core/transactor.js';
 import type { Envelope } from '../../crypto/envelope.js';
 import { newId } from '../../crypto/ids.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditRepo } from '../audit/audit-repo.js';
-import type { AuditTarget } from '../audit/chain.js';
-import { denyWithAudit } from '../audit/deny.js';
-import { identityError } from '../identity/identity-errors.js';
-import type { AgentRecord, IdentityRepo } from '../identity/identity-repo.js';
+import type { IdentityRepo } from '../identity/identity-repo.js';
 import type { IdentityService } from '../identity/identity-service.js';
-import { actorOf, type ChainLink, chainOf, type RequestContext } from '../identity/principal.js';
-import { enrollOtp, hotp, type OtpParams, parseOtpauthUri, totpAt, verifyTotp } from '../totp/index.js';
+import type { RequestContext } from '../identity/principal.js';
+import { enrollOtp, type OtpParams, parseOtpauthUri } from '../totp/index.js';
 import { checkItemInput, ITEM_NAME, type VaultItemInput } from './item-input.js';
+import { createVaultAccess } from './vault-access.js';
+import { createVaultCodes, type OtpCodeView } from './vault-codes.js';
 import { vaultError, withTotpErrors } from './vault-errors.js';
 import type { SealedVaultItem, VaultItemRecord, VaultItemType, VaultRepo } from './vault-repo.js';
 import {
   type ItemSecrets,
   openBackupCodes,
-  openOtp,
   openSecrets,
   sealBackupCodes,
   sealOtp,
@@ -30,21 +27,7 @@ import {
   vaultContext,
 } from './vault-sealing.js';
 
-/** A TOTP or HOTP code as the API returns it. Times are epoch milliseconds. */
-export type OtpCodeView =
-  | {
-      kind: 'totp';
-      code: string;
-      digits: number;
-      period: number;
-      algorithm: string;
-      step: number;
-      validFrom: number;
-      validUntil: number;
-      remainingSeconds: number;
-      serverTime: number;
-    }
-  | { kind: 'hotp'; code: string; digits: number; algorithm: string; counter: number; serverTime: number };
+export type { OtpCodeView } from './vault-codes.js';
 
 export interface VaultService {
   /** Creates or replaces an item; `created` tells which. */
@@ -98,121 +81,14 @@ type Deps = {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
-/** The agent a request acts on (what the vault needs of it), and the chain every event about it records. */
-interface Acting {
-  agent: Pick<AgentRecord, 'id' | 'orgId' | 'name' | 'status'>;
-  chain: ChainLink[];
-}
-
 const MAX_PUT_ATTEMPTS = 3;
 
 /** Builds the vault service. */
 export function createVaultService(deps: Deps): VaultService {
   const { store, audit, envelope, clock } = deps;
-  const sleep = deps.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : {}));
-
-  function targetOf(item: { id?: string; name: string }): AuditTarget {
-    return { type: 'vault_item', ...(item.id ? { id: item.id } : {}), name: item.name };
-  }
-
-  async function acting(
-    ctx: RequestContext,
-    agentRef: string | undefined,
-    action: string,
-    name: string | null,
-  ): Promise<Acting> {
-    if (name !== null && !ITEM_NAME.test(name)) {
-      throw invalidField(
-        'name',
-        'must be 1-128 letters, digits, ".", "_", "@", "+" or "-", starting with a letter or digit',
-      );
-    }
-    const p = ctx.principal;
-    // An agent acting on itself was just authenticated as active from its own row: no second read is needed
-    // (releases re-check the row inside their transaction anyway).
-    const own = p.kind === 'agent' && (agentRef === undefined || agentRef === p.agentId || agentRef === p.agentName);
-    const { agent, chain } = own
-      ? { agent: { id: p.agentId, orgId: p.orgId, name: p.agentName, status: 'active' as const }, chain: chainOf(p) }
-      : await deps.identity.resolveActingAgent(ctx, agentRef);
-    if (agent.status === 'revoked') {
-      await denyWithAudit(
-        deps,
-        ctx,
-        {
-          action,
-          target: name === null ? { type: 'vault' } : targetOf({ name }),
-          agentId: agent.id,
-          delegationChain: chain,
-        },
-        identityError('AGENT_REVOKED', 'This agent has been revoked; its vault can no longer be used.'),
-      );
-    }
-    return { agent, chain };
-  }
-
-  /** Secrets are the agent's own: an operator reading them is refused, and the refusal is recorded. */
-  async function requireAgent(ctx: RequestContext, act: Acting, action: string, name: string): Promise<void> {
-    if (ctx.principal.kind === 'agent') return;
-    await denyWithAudit(
-      deps,
-      ctx,
-      { action, target: targetOf({ name }), agentId: act.agent.id, delegationChain: act.chain },
-      vaultError('VAULT_SECRETS_AGENT_ONLY'),
-    );
-  }
-
-  async function findItem(agentId: string, name: string): Promise<SealedVaultItem> {
-    const item = await store.read.vault.findItem(agentId, name);
-    if (!item) throw vaultError('VAULT_ITEM_NOT_FOUND');
-    return item;
-  }
-
-  /**
-   * Inside the transaction that records a release: the agent must still be usable. A revocation (or, for the
-   * agent's own key, a suspension) that committed after this request authenticated wins.
-   */
-  async function assertStillUsable(tx: { identity: IdentityRepo }, ctx: RequestContext, agent: Acting['agent']) {
-    const current = await tx.identity.findAgentById(agent.orgId, agent.id);
-    if (!current || current.status === 'revoked') throw identityError('AGENT_REVOKED');
-    if (ctx.principal.kind === 'agent' && current.status !== 'active') throw identityError('AGENT_SUSPENDED');
-  }
-
-  function event(ctx: RequestContext, act: Acting, action: string, target: AuditTarget) {
-    return {
-      orgId: act.agent.orgId,
-      actor: actorOf(ctx.principal),
-      delegationChain: act.chain,
-      action,
-      target,
-      agentId: act.agent.id,
-      requestId: ctx.requestId,
-    };
-  }
-
-  /**
-   * Runs a decryption; an integrity failure is recorded as a failed event (tampering is worth a trace) and
-   * rethrown. Recording is best effort: the caller gets the integrity error either way.
-   */
-  async function opening<T>(
-    ctx: RequestContext,
-    act: Acting,
-    action: string,
-    item: SealedVaultItem,
-    fn: () => T | Promise<T>,
-  ): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (isAppError(err, 'CIPHERTEXT_INVALID', 'KEY_VERSION_UNKNOWN')) {
-        await store
-          .write((tx) =>
-            audit.append(tx, { ...event(ctx, act, action, targetOf(item)), outcome: 'failure', reason: err.code }),
-          )
-          .catch(() => undefined);
-      }
-      throw err;
-    }
-  }
+  const access = createVaultAccess(deps);
+  const { targetOf, acting, requireAgent, findItem, assertStillUsable, event, opening } = access;
+  const codes = createVaultCodes(deps, access);
 
   async function enroll(totp: unknown): Promise<OtpParams> {
     // A QR image is decoded off the request thread (a hostile image costs seconds of CPU); every other form is
@@ -266,72 +142,6 @@ export function createVaultService(deps: Deps): VaultService {
       otpSealed: otp && sealOtp(dataKey, otp),
       backupCodesSealed: backupCodes.length > 0 ? sealBackupCodes(dataKey, backupCodes) : null,
     };
-  }
-
-  async function totpCode(
-    ctx: RequestContext,
-    act: Acting,
-    item: SealedVaultItem,
-    minValidSeconds: number,
-    signal: AbortSignal | undefined,
-  ): Promise<OtpCodeView> {
-    const otpSealed = item.otpSealed;
-    if (otpSealed === null) throw vaultError('VAULT_ITEM_NOT_OTP');
-    const params = await opening(ctx, act, 'vault.totp', item, () =>
-      openOtp(envelope.openDataKey(item.wrappedKey, vaultContext(item)), otpSealed),
-    );
-    let at = clock.now();
-    let current = totpAt(params, at);
-    if (current.remainingSeconds < minValidSeconds) {
-      try {
-        await sleep(current.validUntil - at, signal);
-      } catch {
-        throw vaultError('VAULT_WAIT_CANCELLED');
-      }
-      // Never before the next step, even if the clock lags the timer: the caller asked for a fresh code.
-      at = Math.max(clock.now(), current.validUntil);
-      current = totpAt(params, at);
-    }
-    await store.write(async (tx) => {
-      await assertStillUsable(tx, ctx, act.agent);
-      await audit.append(tx, { ...event(ctx, act, 'vault.totp', targetOf(item)), outcome: 'success' });
-    });
-    return {
-      kind: 'totp',
-      code: current.code,
-      digits: params.digits,
-      period: params.period,
-      algorithm: params.algorithm,
-      step: current.step,
-      validFrom: current.validFrom,
-      validUntil: current.validUntil,
-      remainingSeconds: current.remainingSeconds,
-      serverTime: at,
-    };
-  }
-
-  async function hotpCode(ctx: RequestContext, act: Acting, item: SealedVaultItem): Promise<OtpCodeView> {
-    // The counter moves, the code is computed from what that same statement read, and the event is recorded,
-    // all in one transaction: a code is never handed out twice nor without its event.
-    return opening(ctx, act, 'vault.totp', item, () =>
-      store.write(async (tx) => {
-        await assertStillUsable(tx, ctx, act.agent);
-        const taken = await tx.vault.takeHotpCounter(item.id);
-        if (!taken) throw vaultError('VAULT_ITEM_NOT_OTP');
-        const key = envelope.openDataKey(taken.wrappedKey, vaultContext(item));
-        const params = openOtp(key, taken.otpSealed, taken.counter);
-        const code = hotp(params, taken.counter);
-        await audit.append(tx, { ...event(ctx, act, 'vault.totp', targetOf(item)), outcome: 'success' });
-        return {
-          kind: 'hotp' as const,
-          code,
-          digits: params.digits,
-          algorithm: params.algorithm,
-          counter: taken.counter,
-          serverTime: clock.now(),
-        };
-      }),
-    );
   }
 
   return {
@@ -405,43 +215,8 @@ export function createVaultService(deps: Deps): VaultService {
       });
     },
 
-    async code(ctx, agentRef, name, options = {}) {
-      const act = await acting(ctx, agentRef, 'vault.totp', name);
-      const item = await findItem(act.agent.id, name);
-      if (!item.otp) throw vaultError('VAULT_ITEM_NOT_OTP');
-      if (item.otp.kind === 'hotp') return hotpCode(ctx, act, item);
-      const minValid = options.minValidSeconds ?? 0;
-      if (!Number.isInteger(minValid) || minValid < 0 || minValid >= item.otp.period) {
-        throw invalidField(
-          'minValidSeconds',
-          `must be a whole number from 0 to ${item.otp.period - 1} (this item's codes last ${item.otp.period} s)`,
-        );
-      }
-      return totpCode(ctx, act, item, minValid, options.signal);
-    },
-
-    async verify(ctx, agentRef, name, code) {
-      const act = await acting(ctx, agentRef, 'vault.totp.verify', name);
-      const item = await findItem(act.agent.id, name);
-      if (!item.otp || item.otpSealed === null) throw vaultError('VAULT_ITEM_NOT_OTP');
-      if (item.otp.kind !== 'totp') throw vaultError('VAULT_VERIFY_TOTP_ONLY');
-      const otpSealed = item.otpSealed;
-      const params = await opening(ctx, act, 'vault.totp.verify', item, () =>
-        openOtp(envelope.openDataKey(item.wrappedKey, vaultContext(item)), otpSealed),
-      );
-      const match = verifyTotp(params, code, clock.now(), 1);
-      const valid = await store.write(async (tx) => {
-        await assertStillUsable(tx, ctx, act.agent);
-        const accepted = match !== null && (await tx.vault.acceptTotpStep(item.id, item.wrappedKey, match.step));
-        await audit.append(tx, {
-          ...event(ctx, act, 'vault.totp.verify', targetOf(item)),
-          outcome: accepted ? 'success' : 'failure',
-          reason: accepted ? null : match === null ? 'code_mismatch' : 'code_already_used',
-        });
-        return accepted;
-      });
-      return { valid };
-    },
+    code: codes.code,
+    verify: codes.verify,
 
     async consumeBackupCode(ctx, agentRef, name) {
       const act = await acting(ctx, agentRef, 'vault.backup_code.consume', name);
