@@ -12,6 +12,7 @@ import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
+import { registerMcpHttp } from './mcp/http.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
 import { createAuditService } from './modules/audit/audit-service.js';
 import { createAuthenticator } from './modules/identity/authenticate.js';
@@ -98,6 +99,10 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
 
+    const closeMcp = registerMcpHttp(app, {
+      authenticate: (header, requestId) => authenticator.authenticate(header, requestId),
+    });
+
     return {
       config,
       app,
@@ -113,6 +118,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         return { httpUrl: `http://${host}:${port}`, smtpAddress: null };
       },
       async close() {
+        await closeMcp();
         await app.close();
         await store.close();
       },
