@@ -16,6 +16,7 @@ import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { keysRoutes } from './http/routes/keys.js';
 import { vaultRoutes } from './http/routes/vault.js';
+import { registerMcpHttp } from './mcp/http.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
 import { createAuditService } from './modules/audit/audit-service.js';
 import { createAuthenticator } from './modules/identity/authenticate.js';
@@ -134,6 +135,10 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
 
+    const closeMcp = registerMcpHttp(app, {
+      authenticate: (header, requestId) => authenticator.authenticate(header, requestId),
+    });
+
     return {
       config,
       app,
@@ -153,6 +158,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       },
       async close() {
         clearInterval(heartbeat);
+        await closeMcp();
         await app.close();
         await keysService.shutdown();
         await qrDecoder.close();

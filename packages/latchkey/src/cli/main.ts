@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVaultCommands } from './commands/vault.js';
 import { type Io, processIo } from './output.js';
@@ -30,6 +31,7 @@ export async function runCli(
   registerAuditCommands(program, runner);
   registerVaultCommands(program, runner);
   registerKeysCommands(program, runner);
+  registerMcpCommand(program, runner);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
