@@ -189,6 +189,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         if (receiver && config.smtpPort !== 'off') {
           const bound = await receiver.listen(config.host, config.smtpPort);
           smtpAddress = `${host}:${bound.port}`;
+          void parser?.warm();
         }
         stopSweeper = startSweeper(
           () => inbox.sweep(),

@@ -43,6 +43,8 @@ export interface ParserOptions {
 export interface MailParser {
   /** Parses one message. `raw` is moved into the worker: the caller must not touch it afterwards. */
   parse(raw: Uint8Array<ArrayBuffer>, session: SessionFacts): Promise<ParsedMail>;
+  /** Starts every worker now (loading the parser takes a few hundred ms), so the first messages do not wait. */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,24 +65,32 @@ export function createMailParser(options: ParserOptions): MailParser {
     maxOldGenerationSizeMb: options.memoryMb,
     maxQueue: options.maxQueue,
   });
-  return {
-    async parse(raw, session) {
-      // Only a buffer of its own may be moved: a view into a shared (pooled) buffer would take the pool along.
-      const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
-      const { port1, port2 } = new MessageChannel();
-      const stop = serveDns(port1, options.resolver, options.dnsBudgetMs);
-      try {
-        return await sandbox.run({ raw: own, session, mta: options.mta, dns: port2 }, [own.buffer, port2]);
-      } catch (err) {
-        if (err instanceof SandboxError) {
-          // The handler's own message (e.g. postal-mime's "Maximum MIME nesting depth … exceeded") may quote the
-          // input, so it stays in the log; the refusal carries only the reason.
-          throw new ParseRefused(REASONS[err.reason], err.message);
-        }
-        throw err;
-      } finally {
-        stop();
+  const parse: MailParser['parse'] = async (raw, session) => {
+    // Only a buffer of its own may be moved: a view into a shared (pooled) buffer would take the pool along.
+    const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
+    const { port1, port2 } = new MessageChannel();
+    const stop = serveDns(port1, options.resolver, options.dnsBudgetMs);
+    try {
+      return await sandbox.run({ raw: own, session, mta: options.mta, dns: port2 }, [own.buffer, port2]);
+    } catch (err) {
+      if (err instanceof SandboxError) {
+        // The handler's own message (e.g. postal-mime's "Maximum MIME nesting depth … exceeded") may quote the
+        // input, so it stays in the log; the refusal carries only the reason.
+        throw new ParseRefused(REASONS[err.reason], err.message);
       }
+      throw err;
+    } finally {
+      stop();
+    }
+  };
+  return {
+    parse,
+    async warm() {
+      const tiny = 'From: warm@localhost\r\nSubject: warm-up\r\n\r\nwarm-up\r\n';
+      const facts = { mailFrom: '', remoteAddress: '127.0.0.1', heloName: 'localhost' };
+      await Promise.allSettled(
+        Array.from({ length: options.workers }, () => parse(new TextEncoder().encode(tiny), facts)),
+      );
     },
     close: () => sandbox.close(),
   };
