@@ -2,6 +2,7 @@
 import { AuditApi } from './audit.js';
 import { type ClientOptions, Transport } from './http.js';
 import { AgentsApi } from './identity.js';
+import { MailApi } from './mail.js';
 import type { Me } from './types.js';
 
 /**
@@ -16,11 +17,14 @@ export class Latchkey {
   readonly agents: AgentsApi;
   /** The audit trail (operator tokens only). */
   readonly audit: AuditApi;
+  /** The inbox: email and SMS, extracted codes and links, waiting for the next one. */
+  readonly mail: MailApi;
 
   constructor(options: ClientOptions) {
     this.#t = new Transport(options);
     this.agents = new AgentsApi(this.#t);
     this.audit = new AuditApi(this.#t);
+    this.mail = new MailApi(this.#t);
   }
 
   /** The server this client talks to. */

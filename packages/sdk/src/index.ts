@@ -15,4 +15,14 @@ export {
 } from './hpke.js';
 export type { ClientOptions } from './http.js';
 export { AgentKeysApi, AgentsApi } from './identity.js';
+export {
+  type InboxTarget,
+  type ListMessagesOptions,
+  MailApi,
+  type MessageFilters,
+  PhoneNumbersApi,
+  type ReceivedCode,
+  type ReceivedLink,
+  type WaitOptions,
+} from './mail.js';
 export type * from './types.js';
