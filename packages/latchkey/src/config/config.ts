@@ -1,4 +1,5 @@
 // Server configuration: one zod schema, parsed once at start from flags and environment (flags win).
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -62,7 +63,8 @@ const schema = z.object({
   smtpIdleTimeoutMs: duration(100, 3_600_000).default(60_000),
   smtpParseTimeoutMs: duration(100, 600_000).default(10_000),
   smtpParseMemoryMb: count(16, 4096).default(128),
-  smtpParseWorkers: count(1, 64).default(4),
+  // Parsing is CPU work: one worker per core (at least two, so one slow message never stops the rest).
+  smtpParseWorkers: count(1, 64).default(Math.max(2, availableParallelism())),
   logLevel: z.enum(logLevels).default('info'),
   json: z.boolean().default(false),
 });

@@ -1,7 +1,7 @@
 // Tests of the DNS bridge between the parse worker and the host: answers, error codes, the per-message budget.
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { DnsError, type DnsResolver, portResolver, serveDns } from './dns.js';
+import { createDnsCache, DnsError, type DnsResolver, portResolver, serveDns } from './dns.js';
 import { zoneResolver } from './test-support/dns-zone.js';
 
 function bridge(resolver: DnsResolver, budgetMs: number) {
@@ -57,6 +57,31 @@ describe('DNS over a port', () => {
     } finally {
       stop();
     }
+  });
+
+  it('caches definite answers for a minute, never timeouts', async () => {
+    let t = 0;
+    const zone = zoneResolver({ 'example.com': { TXT: [['v=spf1 -all']] } });
+    let flaky = 0;
+    const resolver: DnsResolver = async (name, rrtype) => {
+      if (name === 'flaky.example') {
+        flaky += 1;
+        throw new DnsError('ETIMEOUT');
+      }
+      return zone(name, rrtype);
+    };
+    const cached = createDnsCache(() => t).wrap(resolver);
+    for (let i = 0; i < 3; i++) {
+      expect(await cached('Example.com', 'TXT')).toEqual([['v=spf1 -all']]);
+      expect(await code(cached('nowhere.example', 'TXT'))).toBe('ENOTFOUND');
+      expect(await code(cached('example.com', 'A'))).toBe('ENODATA');
+      expect(await code(cached('flaky.example', 'TXT'))).toBe('ETIMEOUT');
+    }
+    expect(zone.queries).toEqual(['TXT Example.com', 'TXT nowhere.example', 'A example.com']);
+    expect(flaky).toBe(3);
+    t += 61_000;
+    await cached('example.com', 'TXT');
+    expect(zone.queries).toHaveLength(4);
   });
 
   it('keeps DnsError codes for mailauth', () => {

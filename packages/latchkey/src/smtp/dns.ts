@@ -18,38 +18,43 @@ const CACHE_TTL_MS = 60_000;
 const CACHE_MAX = 10_000;
 
 /**
- * The system's resolver with a short per-query timeout and a small TTL cache (answers and "no such name"
- * alike), since the same sender domains come back again and again.
+ * A small TTL cache of definite DNS answers (records, "no such name", "no such record"), since the same sender
+ * domains come back again and again. Timeouts and server failures are not cached: the next message may fare better.
  */
+export function createDnsCache(now: () => number = Date.now): { wrap(resolver: DnsResolver): DnsResolver } {
+  const cache = new Map<string, { until: number; value?: unknown; code?: string }>();
+  const remember = (key: string, entry: { value?: unknown; code?: string }) => {
+    if (cache.size >= CACHE_MAX) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
+    cache.set(key, { until: now() + CACHE_TTL_MS, ...entry });
+  };
+  return {
+    wrap: (resolver) => async (name, rrtype) => {
+      const key = `${rrtype} ${name.toLowerCase()}`;
+      const hit = cache.get(key);
+      if (hit && hit.until > now()) {
+        if (hit.code !== undefined) throw new DnsError(hit.code);
+        return hit.value;
+      }
+      try {
+        const value = await resolver(name, rrtype);
+        remember(key, { value });
+        return value;
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'ESERVFAIL';
+        if (code === 'ENOTFOUND' || code === 'ENODATA') remember(key, { code });
+        throw new DnsError(code);
+      }
+    },
+  };
+}
+
+/** The system's resolver with a short per-query timeout, behind a TTL cache. */
 export function systemResolver(options: { timeoutMs?: number; now?: () => number } = {}): DnsResolver {
   const resolver = new Resolver({ timeout: options.timeoutMs ?? 1500, tries: 2 });
-  const now = options.now ?? Date.now;
-  const cache = new Map<string, { until: number; value?: unknown; code?: string }>();
-  return async (name, rrtype) => {
-    const key = `${rrtype} ${name.toLowerCase()}`;
-    const hit = cache.get(key);
-    if (hit && hit.until > now()) {
-      if (hit.code !== undefined) throw new DnsError(hit.code);
-      return hit.value;
-    }
-    const remember = (entry: { value?: unknown; code?: string }) => {
-      if (cache.size >= CACHE_MAX) {
-        const oldest = cache.keys().next();
-        if (!oldest.done) cache.delete(oldest.value);
-      }
-      cache.set(key, { until: now() + CACHE_TTL_MS, ...entry });
-    };
-    try {
-      const value = await resolver.resolve(name, rrtype);
-      remember({ value });
-      return value;
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? 'ESERVFAIL';
-      // Only definite answers are cached; a timeout may succeed on the next message.
-      if (code === 'ENOTFOUND' || code === 'ENODATA') remember({ code });
-      throw new DnsError(code);
-    }
-  };
+  return createDnsCache(options.now).wrap((name, rrtype) => resolver.resolve(name, rrtype));
 }
 
 /** A query from the worker and the host's answer, over a MessagePort. */
