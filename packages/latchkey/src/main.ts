@@ -123,7 +123,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     // Until listen() knows the bound port, the configured one stands in (SPEC §2: default http://HOST:PORT).
     let boundHttpUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.httpPort}`;
     const publicUrl = () => config.publicUrl ?? boundHttpUrl;
-    // Each mail route claims its own recipients at RCPT time (ADR 0023).
+    // Each mail route claims its own recipients at RCPT time (ADR 0024).
     const mailRoutes: MailRoute[] = [inboxMailRoute(inbox)];
 
     const app = buildApp({
