@@ -14,6 +14,7 @@ import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { inboxRoutes } from './http/routes/inbox.js';
 import { smsRoutes } from './http/routes/sms.js';
+import { registerMcpHttp } from './mcp/http.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
 import { createAuditService } from './modules/audit/audit-service.js';
 import { createAuthenticator } from './modules/identity/authenticate.js';
@@ -171,6 +172,10 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       : null;
     let stopSweeper: (() => Promise<void>) | null = null;
 
+    const closeMcp = registerMcpHttp(app, {
+      authenticate: (header, requestId) => authenticator.authenticate(header, requestId),
+    });
+
     return {
       config,
       app,
@@ -203,6 +208,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         await receiver?.close();
         await parser?.close();
         await stopSweeper?.();
+        await closeMcp();
         await app.close();
         await store.close();
       },

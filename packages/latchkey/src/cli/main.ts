@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerInboxCommands } from './commands/inbox.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerServeCommand } from './commands/serve.js';
 import { type Io, processIo } from './output.js';
 import { createRunner } from './runner.js';
@@ -28,6 +29,7 @@ export async function runCli(
   registerAgentCommands(program, runner);
   registerAuditCommands(program, runner);
   registerInboxCommands(program, runner);
+  registerMcpCommand(program, runner);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
