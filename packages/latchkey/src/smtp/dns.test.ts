@@ -7,7 +7,13 @@ import { zoneResolver } from './test-support/dns-zone.js';
 function bridge(resolver: DnsResolver, budgetMs: number) {
   const { port1, port2 } = new MessageChannel();
   const stop = serveDns(port1, resolver, budgetMs);
-  return { ask: portResolver(port2), stop: () => (stop(), port2.close()) };
+  return {
+    ask: portResolver(port2),
+    stop: () => {
+      stop();
+      port2.close();
+    },
+  };
 }
 
 async function code(p: Promise<unknown>): Promise<string> {
