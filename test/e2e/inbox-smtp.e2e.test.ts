@@ -247,6 +247,9 @@ describe('SMTP receiver: limits, with /healthz fast throughout', () => {
       c.end();
       const list = await mail.api('GET', '/v1/inbox/messages', { token: bot.apiKey });
       expect(list.body.messages).toEqual([]);
+      const metrics = await (await fetch(`${mail.http}/metrics`)).text();
+      expect(metrics).toMatch(/^latchkey_smtp_outcomes_total\{outcome="oversized"\} 1$/m);
+      expect(metrics).toMatch(/^latchkey_inbox_waiters 0$/m);
     } finally {
       await mail.close();
     }
@@ -345,6 +348,9 @@ describe('SMTP receiver: limits, with /healthz fast throughout', () => {
       expect(p99(latencies)).toBeLessThan(250);
       const list = await tight.api('GET', '/v1/inbox/messages', { token: bot.apiKey });
       expect(list.body.messages.map((m: { subject: string }) => m.subject)).toEqual(['Fabrikam security code']);
+      const metrics = await (await fetch(`${tight.http}/metrics`)).text();
+      expect(metrics).toMatch(/^latchkey_smtp_outcomes_total\{outcome="unparsable"\} 1$/m);
+      expect(metrics).toMatch(/^latchkey_smtp_outcomes_total\{outcome="accepted"\} 1$/m);
     } finally {
       await tight.close();
     }

@@ -26,6 +26,7 @@ import { createSmsService } from './modules/inbox/sms-service.js';
 import { type DnsResolver, systemResolver } from './smtp/dns.js';
 import { inboxMailRoute } from './smtp/inbox-route.js';
 import { createMailParser } from './smtp/mail-parser.js';
+import { createSmtpMetrics } from './smtp/metrics.js';
 import { createSmtpReceiver } from './smtp/receiver.js';
 import type { MailRoute } from './smtp/routes.js';
 import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
@@ -127,6 +128,8 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     // Each mail route claims its own recipients at RCPT time (ADR 0024).
     const mailRoutes: MailRoute[] = [inboxMailRoute(inbox)];
 
+    const metrics = createMetrics();
+    const countSmtp = createSmtpMetrics(metrics.registry, () => inbox.waiting());
     const app = buildApp({
       routes: [
         ...identityRoutes(identity),
@@ -135,7 +138,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         ...smsRoutes(sms, publicUrl),
       ],
       authenticator,
-      metrics: createMetrics(),
+      metrics,
       ready: () => store.ping(),
       logLevel: config.logLevel,
       version: VERSION,
@@ -159,7 +162,14 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
           });
     const receiver = parser
       ? createSmtpReceiver(
-          { routes: mailRoutes, mailDomain: config.mailDomain, parser, now: () => clock.now(), log: smtpLog },
+          {
+            routes: mailRoutes,
+            mailDomain: config.mailDomain,
+            parser,
+            now: () => clock.now(),
+            log: smtpLog,
+            count: countSmtp,
+          },
           {
             maxMessageBytes: config.smtpMaxMessageBytes,
             maxClients: config.smtpMaxClients,

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { MailParser } from './mail-parser.js';
 import { ParseRefused } from './mail-parser.js';
+import type { SmtpOutcome } from './metrics.js';
 import type { MailDelivery, MailRoute } from './routes.js';
 
 /** Limits of the receiver; every one of them is enforced, not only advertised. */
@@ -36,6 +37,8 @@ export interface ReceiverDeps {
   parser: MailParser;
   now: () => number;
   log: ReceiverLog;
+  /** Counts what happened to each connection, recipient and message (metrics). */
+  count?: (outcome: SmtpOutcome) => void;
 }
 
 export interface SmtpReceiver {
@@ -62,6 +65,7 @@ function splitAddress(address: string): { local: string; domain: string } | null
 /** Builds the receiver (not listening). */
 export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): SmtpReceiver {
   const { log } = deps;
+  const count = deps.count ?? (() => undefined);
   // Recipients accepted in the current transaction, keyed by the session's envelope object, which smtp-server
   // replaces at every new transaction, so state never leaks from one message to the next.
   const accepted = new WeakMap<object, Accepted[]>();
@@ -81,7 +85,10 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
   async function acceptRecipient(address: string, session: SMTPServerSession): Promise<void> {
     const parts = splitAddress(address);
     if (!parts) throw reply(553, 'Recipient address is not valid');
-    if (parts.domain !== deps.mailDomain) throw reply(550, 'Relaying denied: this server only accepts its own domain');
+    if (parts.domain !== deps.mailDomain) {
+      count('relay_denied');
+      throw reply(550, 'Relaying denied: this server only accepts its own domain');
+    }
     const list = recipientsOf(session);
     const rcpt = `${parts.local}@${parts.domain}`;
     if (list.some((a) => a.rcpt === rcpt)) return;
@@ -92,6 +99,7 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
         return;
       }
     }
+    count('unknown_recipient');
     log.info({ smtp: 'rcpt', remote: session.remoteAddress }, 'unknown recipient refused');
     throw reply(550, 'No such recipient here');
   }
@@ -110,6 +118,7 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
       parsed = await deps.parser.parse(raw, facts);
     } catch (err) {
       if (err instanceof ParseRefused) {
+        count(err.reason);
         log.warn({ smtp: 'data', remote: session.remoteAddress, reason: err.reason, detail: err.message }, 'refused');
         if (err.transient) throw reply(451, 'Busy, try again later');
         throw reply(554, `Message refused: it could not be parsed within limits (${err.reason})`);
@@ -126,6 +135,7 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
         }),
       ),
     );
+    count('accepted');
     return 'Message accepted';
   }
 
@@ -150,6 +160,7 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
     stream.on('end', () => {
       const receivedAt = deps.now();
       if (oversized || stream.sizeExceeded) {
+        count('oversized');
         log.info({ smtp: 'data', remote: session.remoteAddress, bytes: size }, 'oversized message refused');
         done(reply(552, `Message exceeds the maximum size of ${limits.maxMessageBytes} bytes`));
         return;
@@ -165,6 +176,7 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
         (message) => done(null, message),
         (err: unknown) => {
           if ((err as { responseCode?: number }).responseCode) return done(err as Error);
+          count('temporary_failure');
           log.warn({ smtp: 'data', err: (err as Error).name }, 'delivery failed');
           done(reply(451, 'Temporary failure storing the message, try again later'));
         },
@@ -194,22 +206,23 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
     logger: false,
     onConnect(session, callback) {
       const ip = session.remoteAddress;
-      const count = perIp.get(ip) ?? 0;
-      if (count >= limits.maxConnectionsPerIp) {
+      const open = perIp.get(ip) ?? 0;
+      if (open >= limits.maxConnectionsPerIp) {
+        count('too_many_connections');
         log.info({ smtp: 'connect', remote: ip }, 'too many connections from one address');
         callback(reply(421, 'Too many connections from your address, try again later'));
         return;
       }
-      perIp.set(ip, count + 1);
+      perIp.set(ip, open + 1);
       counted.add(session.id);
       callback();
     },
     onClose(session) {
       if (!counted.delete(session.id)) return;
       const ip = session.remoteAddress;
-      const count = (perIp.get(ip) ?? 1) - 1;
-      if (count <= 0) perIp.delete(ip);
-      else perIp.set(ip, count);
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ip);
+      else perIp.set(ip, left);
     },
     onMailFrom(_address, session, callback) {
       accepted.delete(session.envelope);
@@ -220,6 +233,7 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
         () => callback(),
         (err: unknown) => {
           if ((err as { responseCode?: number }).responseCode) return callback(err as Error);
+          count('temporary_failure');
           log.warn({ smtp: 'rcpt', err: (err as Error).name }, 'recipient lookup failed');
           callback(reply(451, 'Temporary failure checking the recipient, try again later'));
         },
