@@ -1,6 +1,5 @@
 // End to end through the clients: the SDK's lk.mail and the CLI's `inbox list|show|wait`, against a server
 // receiving real mail over SMTP.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Latchkey, LatchkeyError } from '@latchkey/sdk';
@@ -8,7 +7,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zoneResolver } from '../../packages/latchkey/src/smtp/test-support/dns-zone.js';
 import { type MailServer, startMailServer } from './mail-support.js';
-import { BIN, cli } from './support.js';
+import { cli } from './support.js';
 
 const EML = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/eml/${name}`, import.meta.url)));
 
@@ -67,21 +66,7 @@ describe('inbox clients', () => {
 
   it('CLI: inbox wait prints just the code when piped; list and show print tables and fields', async () => {
     const env = { LATCHKEY_URL: mail.http, LATCHKEY_TOKEN: bot.apiKey };
-    const waiting = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const proc = spawn(process.execPath, [BIN, 'inbox', 'wait', '--from', 'fabrikam.example', '--timeout', '20'], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      proc.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-      });
-      proc.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-      });
-      proc.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const waiting = cli(['inbox', 'wait', '--from', 'fabrikam.example', '--timeout', '20'], env);
     // Send only once the CLI is waiting: its `since` is when it started to wait.
     for (let i = 0; i < 200 && mail.server.inbox.waiting() === 0; i++) await new Promise((r) => setTimeout(r, 25));
     await send(EML('base64.eml'));
