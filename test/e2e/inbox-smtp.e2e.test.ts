@@ -255,6 +255,40 @@ describe('SMTP receiver: limits, with /healthz fast throughout', () => {
     }
   });
 
+  it('answers 452 while too many message bytes are in flight, and frees them when a client hangs up', async () => {
+    const mail = await startMailServer({
+      LATCHKEY_SMTP_MAX_MESSAGE_BYTES: '1048576',
+      LATCHKEY_SMTP_MAX_BUFFERED_BYTES: '1500000',
+    });
+    try {
+      await mail.agent('bot');
+      const body = `${'0123456789'.repeat(7)}\r\n`.repeat(12_000);
+      const open = async () => {
+        const c = smtpConnect(mail.smtpPort);
+        await c.reply();
+        await c.command('EHLO x');
+        await c.command('MAIL FROM:<a@example.com>');
+        await c.command('RCPT TO:<bot@agents.localhost>');
+        expect(await c.command('DATA')).toMatch(/^354 /);
+        c.send(`From: a@example.com\r\nSubject: part\r\n\r\n${body}`);
+        return c;
+      };
+      const settle = () => new Promise((r) => setTimeout(r, 300));
+      const holding = await open();
+      await settle();
+      const crowded = await open();
+      expect(await crowded.command('.')).toMatch(/^452 /);
+      crowded.end();
+      holding.end();
+      await settle();
+      const later = await open();
+      expect(await later.command('.')).toMatch(/^250 /);
+      later.end();
+    } finally {
+      await mail.close();
+    }
+  });
+
   it('disconnects a client that goes quiet with 421', async () => {
     const mail = await startMailServer({ LATCHKEY_SMTP_IDLE_TIMEOUT: '400ms' });
     try {

@@ -172,6 +172,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
           },
           {
             maxMessageBytes: config.smtpMaxMessageBytes,
+            maxBufferedBytes: config.smtpMaxBufferedBytes,
             maxClients: config.smtpMaxClients,
             maxConnectionsPerIp: config.smtpMaxConnectionsPerIp,
             maxRecipients: config.smtpMaxRecipients,

@@ -57,6 +57,7 @@ const schema = z.object({
   messageRetentionMs: duration(60_000, 3650 * 86_400_000).default(7 * 86_400_000),
   /** SMTP limits (ADR 0023). */
   smtpMaxMessageBytes: count(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  smtpMaxBufferedBytes: count(1024, 16 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
   smtpMaxClients: count(1, 100_000).default(500),
   smtpMaxConnectionsPerIp: count(1, 100_000).default(20),
   smtpMaxRecipients: count(1, 1000).default(50),
@@ -104,6 +105,7 @@ const NAMES: Record<string, string> = {
   logLevel: 'LATCHKEY_LOG_LEVEL',
   messageRetentionMs: 'LATCHKEY_MESSAGE_RETENTION',
   smtpMaxMessageBytes: 'LATCHKEY_SMTP_MAX_MESSAGE_BYTES',
+  smtpMaxBufferedBytes: 'LATCHKEY_SMTP_MAX_BUFFERED_BYTES',
   smtpMaxClients: 'LATCHKEY_SMTP_MAX_CLIENTS',
   smtpMaxConnectionsPerIp: 'LATCHKEY_SMTP_MAX_CONNECTIONS_PER_IP',
   smtpMaxRecipients: 'LATCHKEY_SMTP_MAX_RECIPIENTS',
@@ -138,6 +140,7 @@ export function loadServeConfig(flags: ServeFlags, env: Record<string, string | 
     logLevel: pick(undefined, 'LATCHKEY_LOG_LEVEL'),
     messageRetentionMs: pick(undefined, 'LATCHKEY_MESSAGE_RETENTION'),
     smtpMaxMessageBytes: pick(undefined, 'LATCHKEY_SMTP_MAX_MESSAGE_BYTES'),
+    smtpMaxBufferedBytes: pick(undefined, 'LATCHKEY_SMTP_MAX_BUFFERED_BYTES'),
     smtpMaxClients: pick(undefined, 'LATCHKEY_SMTP_MAX_CLIENTS'),
     smtpMaxConnectionsPerIp: pick(undefined, 'LATCHKEY_SMTP_MAX_CONNECTIONS_PER_IP'),
     smtpMaxRecipients: pick(undefined, 'LATCHKEY_SMTP_MAX_RECIPIENTS'),

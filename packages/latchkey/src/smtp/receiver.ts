@@ -12,6 +12,11 @@ import type { MailDelivery, MailRoute } from './routes.js';
 export interface ReceiverLimits {
   /** Largest message accepted (SIZE); bigger ones get 552 and are discarded as they stream in. */
   maxMessageBytes: number;
+  /**
+   * Message bytes held at once across all sessions; a message that would pass it gets 452 (try later). Without it
+   * a crowd of clients each sending a message just under the size limit could exhaust memory.
+   */
+  maxBufferedBytes: number;
   /** Connections at once, from everyone (421 beyond). */
   maxClients: number;
   /** Connections at once from one address (421 beyond). */
@@ -71,6 +76,8 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
   const accepted = new WeakMap<object, Accepted[]>();
   const perIp = new Map<string, number>();
   const counted = new Set<string>();
+  // Message bytes held across all sessions (streaming in, or waiting for and in a parse worker).
+  let buffered = 0;
   const inFlight = new Set<Promise<unknown>>();
 
   function recipientsOf(session: SMTPServerSession): Accepted[] {
@@ -146,23 +153,46 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
   ) {
     const chunks: Buffer[] = [];
     let size = 0;
-    let oversized = false;
+    let held = 0;
+    let refusal: 'oversized' | 'no_room' | null = null;
+    const release = () => {
+      buffered -= held;
+      held = 0;
+    };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limits.maxMessageBytes) {
-        // Enforced as the bytes arrive: what is over the limit is never held, only counted and dropped.
-        oversized = true;
+      if (refusal) return;
+      if (size > limits.maxMessageBytes) refusal = 'oversized';
+      else if (buffered + chunk.length > limits.maxBufferedBytes) refusal = 'no_room';
+      if (refusal) {
+        // Enforced as the bytes arrive: what is over a limit is never held, only counted and dropped.
         chunks.length = 0;
-      } else {
-        chunks.push(chunk);
+        release();
+        return;
       }
+      chunks.push(chunk);
+      held += chunk.length;
+      buffered += chunk.length;
+    });
+    let handedOff = false;
+    // A client that hangs up mid-message: smtp-server destroys the stream without an 'end'.
+    stream.on('error', () => undefined);
+    stream.on('close', () => {
+      if (!handedOff) release();
     });
     stream.on('end', () => {
+      handedOff = true;
       const receivedAt = deps.now();
-      if (oversized || stream.sizeExceeded) {
+      if (refusal === 'oversized' || stream.sizeExceeded) {
         count('oversized');
         log.info({ smtp: 'data', remote: session.remoteAddress, bytes: size }, 'oversized message refused');
         done(reply(552, `Message exceeds the maximum size of ${limits.maxMessageBytes} bytes`));
+        return;
+      }
+      if (refusal === 'no_room') {
+        count('busy');
+        log.warn({ smtp: 'data', remote: session.remoteAddress, bytes: size }, 'too many bytes in flight');
+        done(reply(452, 'Insufficient system storage right now, try again later'));
         return;
       }
       // A buffer of its own (not Buffer.concat, which may hand out a slice of a shared pool) so it can be moved.
@@ -172,15 +202,19 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
         raw.set(chunk, offset);
         offset += chunk.length;
       }
-      const task = receive(raw, size, receivedAt, session).then(
-        (message) => done(null, message),
-        (err: unknown) => {
-          if ((err as { responseCode?: number }).responseCode) return done(err as Error);
-          count('temporary_failure');
-          log.warn({ smtp: 'data', err: (err as Error).name }, 'delivery failed');
-          done(reply(451, 'Temporary failure storing the message, try again later'));
-        },
-      );
+      chunks.length = 0;
+      const task = receive(raw, size, receivedAt, session)
+        .then(
+          (message) => done(null, message),
+          (err: unknown) => {
+            if ((err as { responseCode?: number }).responseCode) return done(err as Error);
+            count('temporary_failure');
+            log.warn({ smtp: 'data', err: (err as Error).name }, 'delivery failed');
+            done(reply(451, 'Temporary failure storing the message, try again later'));
+          },
+        )
+        // The bytes count against the budget until the worker is done with them.
+        .finally(release);
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
     });
