@@ -74,9 +74,9 @@ export function createMailParser(options: ParserOptions): MailParser {
       return await sandbox.run({ raw: own, session, mta: options.mta, dns: port2 }, [own.buffer, port2]);
     } catch (err) {
       if (err instanceof SandboxError) {
-        // The handler's own message (e.g. postal-mime's "Maximum MIME nesting depth … exceeded") may quote the
-        // input, so it stays in the log; the refusal carries only the reason.
-        throw new ParseRefused(REASONS[err.reason], err.message);
+        // Only the reason travels on: a handler's own message could quote the (hostile) input.
+        const reason = REASONS[err.reason];
+        throw new ParseRefused(reason, `message refused by the parser (${reason})`);
       }
       throw err;
     } finally {

@@ -126,7 +126,7 @@ export function createSmtpReceiver(deps: ReceiverDeps, limits: ReceiverLimits): 
     } catch (err) {
       if (err instanceof ParseRefused) {
         count(err.reason);
-        log.warn({ smtp: 'data', remote: session.remoteAddress, reason: err.reason, detail: err.message }, 'refused');
+        log.warn({ smtp: 'data', remote: session.remoteAddress, reason: err.reason }, 'message refused');
         if (err.transient) throw reply(451, 'Busy, try again later');
         throw reply(554, `Message refused: it could not be parsed within limits (${err.reason})`);
       }
