@@ -14,7 +14,9 @@ import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
+import { inboxRoutes } from './http/routes/inbox.js';
 import { keysRoutes } from './http/routes/keys.js';
+import { smsRoutes } from './http/routes/sms.js';
 import { vaultRoutes } from './http/routes/vault.js';
 import { registerMcpHttp } from './mcp/http.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
@@ -22,10 +24,20 @@ import { createAuditService } from './modules/audit/audit-service.js';
 import { createAuthenticator } from './modules/identity/authenticate.js';
 import { bootstrapIdentity } from './modules/identity/bootstrap.js';
 import { createIdentityService } from './modules/identity/identity-service.js';
+import { createInboxService, type InboxService } from './modules/inbox/inbox-service.js';
+import { messageKeys } from './modules/inbox/message-keys.js';
+import { startSweeper } from './modules/inbox/retention.js';
+import { createSmsService } from './modules/inbox/sms-service.js';
 import { createKeysService } from './modules/keys/keys-service.js';
 import type { WrappedKeyStore } from './modules/keys/wrapped-key-store.js';
 import { vaultItemKeys } from './modules/vault/vault-keys.js';
 import { createVaultService } from './modules/vault/vault-service.js';
+import { type DnsResolver, systemResolver } from './smtp/dns.js';
+import { inboxMailRoute } from './smtp/inbox-route.js';
+import { createMailParser } from './smtp/mail-parser.js';
+import { createSmtpMetrics } from './smtp/metrics.js';
+import { createSmtpReceiver } from './smtp/receiver.js';
+import type { MailRoute } from './smtp/routes.js';
 import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
@@ -46,6 +58,8 @@ export interface LatchkeyServer {
   adminToken: string | null;
   /** Things the operator must know about this start (a generated key file, …). */
   notices: string[];
+  /** The inbox, for in-process callers (tests, benchmarks) that need to see inside a running server. */
+  inbox: InboxService;
   /** Starts listening; resolves to the addresses actually bound. */
   listen(): Promise<{ httpUrl: string; smtpAddress: string | null }>;
   /** Drains requests and sessions, then closes storage. */
@@ -57,6 +71,8 @@ export interface StartOptions {
   logStream?: Writable;
   /** Time source (tests pass a fake clock). */
   clock?: Clock;
+  /** DNS for sender authentication (tests pass a zone of their own; default: the system resolver). */
+  dnsResolver?: DnsResolver;
 }
 
 /** The database a configuration points at. */
@@ -95,7 +111,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     const qrDecoder = createQrDecoder();
     const vault = createVaultService({ store, identity, audit, envelope, clock, decodeQr: qrDecoder.decode });
     // Every table of wrapped data keys, so rotation rewraps them all: a module that stores data keys adds one line.
-    const wrappedKeyStores: WrappedKeyStore[] = [vaultItemKeys(store), storeSecretKeys(store)];
+    const wrappedKeyStores: WrappedKeyStore[] = [vaultItemKeys(store), messageKeys(store), storeSecretKeys(store)];
     const keyFile = master?.file ?? null;
     const keysService = createKeysService({
       store,
@@ -119,21 +135,87 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       chmodSync(adminTokenFile, 0o600);
     }
 
+    const inbox = createInboxService({
+      store,
+      notifier: store.notifier,
+      identity,
+      audit,
+      envelope,
+      clock,
+      retentionMs: config.messageRetentionMs,
+    });
+    const sms = createSmsService({
+      store,
+      inbox,
+      identity,
+      audit,
+      keyedHash,
+      clock,
+      twilioAuthToken: config.twilioAuthToken,
+      smsWebhookSecret: config.smsWebhookSecret,
+    });
+    // Until listen() knows the bound port, the configured one stands in (SPEC §2: default http://HOST:PORT).
+    let boundHttpUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.httpPort}`;
+    const publicUrl = () => config.publicUrl ?? boundHttpUrl;
+    // Each mail route claims its own recipients at RCPT time (ADR 0024).
+    const mailRoutes: MailRoute[] = [inboxMailRoute(inbox)];
+
+    const metrics = createMetrics();
+    const countSmtp = createSmtpMetrics(metrics.registry, () => inbox.waiting());
     const app = buildApp({
       routes: [
         ...identityRoutes(identity),
         ...auditRoutes(auditService),
         ...vaultRoutes(vault),
         ...keysRoutes(keysService),
+        ...inboxRoutes(inbox),
+        ...smsRoutes(sms, publicUrl),
       ],
       authenticator,
-      metrics: createMetrics(),
+      metrics,
       ready: () => store.ping(),
       logLevel: config.logLevel,
       version: VERSION,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
+
+    const smtpLog = app.log.child({ component: 'smtp' });
+    const parser =
+      config.smtpPort === 'off'
+        ? null
+        : createMailParser({
+            mta: config.mailDomain,
+            resolver: options.dnsResolver ?? systemResolver(),
+            workers: config.smtpParseWorkers,
+            timeoutMs: config.smtpParseTimeoutMs,
+            // DNS gets at most half the budget, so a sender's slow DNS cannot starve the parse itself.
+            dnsBudgetMs: Math.floor(config.smtpParseTimeoutMs / 2),
+            memoryMb: config.smtpParseMemoryMb,
+            maxQueue: config.smtpMaxClients,
+          });
+    const receiver = parser
+      ? createSmtpReceiver(
+          {
+            routes: mailRoutes,
+            mailDomain: config.mailDomain,
+            parser,
+            now: () => clock.now(),
+            log: smtpLog,
+            count: countSmtp,
+          },
+          {
+            maxMessageBytes: config.smtpMaxMessageBytes,
+            maxBufferedBytes: config.smtpMaxBufferedBytes,
+            maxClients: config.smtpMaxClients,
+            maxConnectionsPerIp: config.smtpMaxConnectionsPerIp,
+            maxRecipients: config.smtpMaxRecipients,
+            idleTimeoutMs: config.smtpIdleTimeoutMs,
+            closeTimeoutMs: 10_000,
+          },
+        )
+      : null;
+    let stopSweeper: (() => Promise<void>) | null = null;
 
     const closeMcp = registerMcpHttp(app, {
       authenticate: (header, requestId) => authenticator.authenticate(header, requestId),
@@ -146,6 +228,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       adminTokenFile,
       adminToken: boot.operatorToken,
       notices,
+      inbox,
       async listen() {
         await app.listen({ host: config.host, port: config.httpPort });
         // Tells other instances which key versions this one holds (rotation refuses to outrun them).
@@ -154,10 +237,26 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         const address = app.server.address();
         const port = typeof address === 'object' && address ? address.port : config.httpPort;
         const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-        return { httpUrl: `http://${host}:${port}`, smtpAddress: null };
+        boundHttpUrl = `http://${host}:${port}`;
+        let smtpAddress: string | null = null;
+        if (receiver && config.smtpPort !== 'off') {
+          const bound = await receiver.listen(config.host, config.smtpPort);
+          smtpAddress = `${host}:${bound.port}`;
+          void parser?.warm();
+        }
+        stopSweeper = startSweeper(
+          () => inbox.sweep(),
+          Math.min(60_000, config.messageRetentionMs),
+          (err) => app.log.warn({ err: (err as Error).name }, 'retention sweep failed'),
+        );
+        return { httpUrl: boundHttpUrl, smtpAddress };
       },
       async close() {
         clearInterval(heartbeat);
+        // SMTP first: sessions in DATA finish and their deliveries are stored before storage closes.
+        await receiver?.close();
+        await parser?.close();
+        await stopSweeper?.();
         await closeMcp();
         await app.close();
         await keysService.shutdown();

@@ -3,6 +3,7 @@ import { AuditApi } from './audit.js';
 import { type ClientOptions, Transport } from './http.js';
 import { AgentsApi } from './identity.js';
 import { KeysApi } from './keys.js';
+import { MailApi } from './mail.js';
 import type { Me } from './types.js';
 import { VaultApi } from './vault.js';
 
@@ -22,6 +23,8 @@ export class Latchkey {
   readonly vault: VaultApi;
   /** Master key versions and rotation (operator tokens only). */
   readonly keys: KeysApi;
+  /** The inbox: email and SMS, extracted codes and links, waiting for the next one. */
+  readonly mail: MailApi;
 
   constructor(options: ClientOptions) {
     this.#t = new Transport(options);
@@ -29,6 +32,7 @@ export class Latchkey {
     this.audit = new AuditApi(this.#t);
     this.vault = new VaultApi(this.#t);
     this.keys = new KeysApi(this.#t);
+    this.mail = new MailApi(this.#t);
   }
 
   /** The server this client talks to. */

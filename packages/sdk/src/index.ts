@@ -16,5 +16,15 @@ export {
 export type { ClientOptions } from './http.js';
 export { AgentKeysApi, AgentsApi } from './identity.js';
 export { KeysApi } from './keys.js';
+export {
+  type InboxTarget,
+  type ListMessagesOptions,
+  MailApi,
+  type MessageFilters,
+  PhoneNumbersApi,
+  type ReceivedCode,
+  type ReceivedLink,
+  type WaitOptions,
+} from './mail.js';
 export type * from './types.js';
 export { VaultApi, type VaultListOptions, type VaultScope } from './vault.js';

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerInboxCommands } from './commands/inbox.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -31,6 +32,7 @@ export async function runCli(
   registerAuditCommands(program, runner);
   registerVaultCommands(program, runner);
   registerKeysCommands(program, runner);
+  registerInboxCommands(program, runner);
   registerMcpCommand(program, runner);
   try {
     await program.parseAsync(argv, { from: 'user' });

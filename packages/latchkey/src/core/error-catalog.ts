@@ -4,6 +4,7 @@
 import type { cryptoErrors } from '../crypto/crypto-errors.js';
 import type { auditErrors } from '../modules/audit/audit-errors.js';
 import type { identityErrors } from '../modules/identity/identity-errors.js';
+import type { inboxErrors } from '../modules/inbox/inbox-errors.js';
 import type { keysErrors } from '../modules/keys/keys-errors.js';
 import type { totpErrors, vaultErrors } from '../modules/vault/vault-errors.js';
 import type { commonErrors } from './common-errors.js';
@@ -16,4 +17,5 @@ export type ErrorCode =
   | keyof typeof auditErrors
   | keyof typeof vaultErrors
   | keyof typeof totpErrors
-  | keyof typeof keysErrors;
+  | keyof typeof keysErrors
+  | keyof typeof inboxErrors;

@@ -4,6 +4,7 @@ import type { Notifier } from '../core/notifier.js';
 import type { Transactor } from '../core/transactor.js';
 import type { AuditRepo } from '../modules/audit/audit-repo.js';
 import type { IdentityRepo } from '../modules/identity/identity-repo.js';
+import type { InboxRepo } from '../modules/inbox/inbox-repo.js';
 import type { KeysRepo } from '../modules/keys/keys-repo.js';
 import type { VaultRepo } from '../modules/vault/vault-repo.js';
 import type { Dialect, OpenDatabase } from './database.js';
@@ -11,6 +12,7 @@ import { createGroupCommit } from './group-commit.js';
 import { createLocalNotifier } from './notifier.js';
 import { auditRepo } from './repos/audit-repo.js';
 import { identityRepo } from './repos/identity-repo.js';
+import { inboxRepo } from './repos/inbox-repo.js';
 import { keysRepo } from './repos/keys-repo.js';
 import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
 import { vaultRepo } from './repos/vault-repo.js';
@@ -23,6 +25,7 @@ export interface Repos {
   meta: MetaRepo;
   vault: VaultRepo;
   keys: KeysRepo;
+  inbox: InboxRepo;
 }
 
 /** The store handed to services (as a Transactor) and to the composition root. */
@@ -46,6 +49,7 @@ function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
     meta: metaRepo(db),
     vault: vaultRepo(db),
     keys: keysRepo(db),
+    inbox: inboxRepo(db),
   };
 }
 
