@@ -91,7 +91,13 @@ describe('latchkey serve on SQLite', () => {
     try {
       const server = await startServer(dir);
       const port = new URL(server.start.http).port;
-      const clash = await cli(['serve', '--data', dir, '--http-port', port, '--smtp-port', 'off'], {});
+      // The same data folder is refused: one process owns an SQLite store.
+      const twice = await cli(['serve', '--data', dir, '--http-port', '0', '--smtp-port', 'off'], {});
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toMatch(/is in use: another Latchkey process \(pid \d+\)/);
+      const other = tempDir();
+      const clash = await cli(['serve', '--data', other.dir, '--http-port', port, '--smtp-port', 'off'], {});
+      other.remove();
       expect(clash.code).not.toBe(0);
       expect(clash.stderr).toContain('EADDRINUSE');
       const badPort = await cli(['serve', '--data', dir, '--http-port', 'eighty'], {});

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { registerDirectReader } from './direct-read.js';
+import type { SqliteWriter } from './group-commit.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,6 +20,8 @@ export interface OpenDatabase {
    * For PostgreSQL the same pool.
    */
   readDb: Kysely<Database>;
+  /** SQLite only: the writer connection, for group commit's transaction control and direct statements. */
+  sqliteWriter?: SqliteWriter;
   dialect: Dialect;
   /** Human-readable location for logs (never a password). */
   location: string;
@@ -59,8 +62,16 @@ function openSqlite(file: string, readonly: boolean): OpenDatabase {
   if (!readonly) mkdirSync(join(file, '..'), { recursive: true });
   const sqlite = new SQLite(file, { readonly, fileMustExist: readonly });
   applySqlitePragmas(sqlite, readonly);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const writerCache = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writerCache }) });
   if (readonly) return { db, readDb: db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const sqliteWriter: SqliteWriter = {
+    exec(sql, parameters = []) {
+      const stmt = writerCache.prepare(sql);
+      if (stmt.reader) return { rows: stmt.all(parameters), changes: 0 };
+      return { rows: [], changes: Number(stmt.run(parameters).changes) };
+    },
+  };
   const reader = new SQLite(file);
   applySqlitePragmas(reader);
   const cached = withStatementCache(reader);
@@ -69,6 +80,7 @@ function openSqlite(file: string, readonly: boolean): OpenDatabase {
   return {
     db,
     readDb,
+    sqliteWriter,
     dialect: 'sqlite',
     location: file,
     close: async () => {

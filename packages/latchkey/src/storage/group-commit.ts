@@ -1,13 +1,15 @@
 // Group commit for SQLite: write units that arrive together share one transaction and one fsync.
 // Each unit runs inside its own savepoint, so one unit's failure rolls back only that unit. With
 // synchronous=FULL every acknowledged unit is durable; batching only amortises the fsync, which would
-// otherwise cap the whole server at a few thousand audited requests a second.
+// otherwise cap the whole server at a few thousand audited requests a second (ADR 0001).
 import type { Kysely } from 'kysely';
 import { AppError } from '../core/app-error.js';
+import { registerDirectReader } from './direct-read.js';
 import type { Database } from './schema.js';
+import { UnitHookSet, type UnitHooks } from './unit-hooks.js';
 
 type Unit = {
-  fn: (db: Kysely<Database>) => Promise<unknown>;
+  fn: (db: Kysely<Database>, hooks: UnitHooks) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 };
@@ -15,9 +17,15 @@ type Unit = {
 /** Largest number of units one transaction carries; bounds the latency a batch adds. */
 const MAX_BATCH = 256;
 
+/** The writer connection, driven directly for transaction control and precompiled statements. */
+export interface SqliteWriter {
+  /** Runs one statement; returns its rows (for queries) and the number of rows it changed. */
+  exec(sql: string, parameters?: readonly unknown[]): { rows: unknown[]; changes: number };
+}
+
 /** A queue of write units committed in batches. */
 export interface GroupCommit {
-  run<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  run<T>(fn: (db: Kysely<Database>, hooks: UnitHooks) => Promise<T>): Promise<T>;
   /** Resolves when every queued unit has been committed or refused. */
   drain(): Promise<void>;
 }
@@ -26,8 +34,8 @@ function storageUnavailable(): AppError {
   return new AppError('STORAGE_UNAVAILABLE', 'The store could not commit the change; nothing was done.');
 }
 
-/** Builds a group-commit queue over one Kysely database. */
-export function createGroupCommit(db: Kysely<Database>): GroupCommit {
+/** Builds a group-commit queue over the writer connection (`db` is Kysely over the same connection). */
+export function createGroupCommit(db: Kysely<Database>, writer: SqliteWriter): GroupCommit {
   let queue: Unit[] = [];
   let running = false;
   let idle: (() => void)[] = [];
@@ -52,50 +60,62 @@ export function createGroupCommit(db: Kysely<Database>): GroupCommit {
   async function flush(): Promise<void> {
     const batch = queue.slice(0, MAX_BATCH);
     queue = queue.slice(batch.length);
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    let trx: Awaited<ReturnType<ReturnType<typeof db.startTransaction>['execute']>>;
-    try {
-      trx = await db.startTransaction().execute();
-    } catch {
-      for (const unit of batch) unit.reject(storageUnavailable());
-      return;
-    }
-    try {
-      if (batch.length === 1 && batch[0]) {
-        // One unit: no savepoint needed; its failure rolls back the transaction.
-        outcomes.push({ ok: true, value: await batch[0].fn(trx) });
-      } else {
-        for (const unit of batch) {
-          const sp = await trx.savepoint('unit').execute();
+    // Kysely's single SQLite connection is reserved for the whole batch, so no other query interleaves;
+    // the connection's own statements (BEGIN, SAVEPOINT, precompiled ones) are run on it directly.
+    await db.connection().execute(async (conn) => {
+      registerDirectReader(conn, (sql, parameters) => writer.exec(sql, parameters).rows);
+      const beforeCommit = new Map<string, () => Promise<void>>();
+      const hookSets = batch.map(() => new UnitHookSet(beforeCommit));
+      const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+      const single = batch.length === 1;
+      try {
+        writer.exec('BEGIN IMMEDIATE');
+      } catch {
+        for (const unit of batch) unit.reject(storageUnavailable());
+        return;
+      }
+      try {
+        for (const [i, unit] of batch.entries()) {
+          const hooks = hookSets[i] as UnitHookSet;
+          // One unit needs no savepoint: its failure rolls back the whole (one-unit) transaction.
+          if (!single) writer.exec('SAVEPOINT unit');
           try {
-            outcomes.push({ ok: true, value: await unit.fn(sp) });
-            await sp.releaseSavepoint('unit').execute();
+            outcomes.push({ ok: true, value: await unit.fn(conn, hooks) });
+            if (!single) writer.exec('RELEASE unit');
           } catch (error) {
-            await sp.rollbackToSavepoint('unit').execute();
-            await sp.releaseSavepoint('unit').execute();
+            if (single) throw error;
+            writer.exec('ROLLBACK TO unit');
+            writer.exec('RELEASE unit');
+            hooks.rolledBack();
             outcomes.push({ ok: false, error });
           }
         }
+        for (const fn of beforeCommit.values()) await fn();
+        writer.exec('COMMIT');
+      } catch (error) {
+        try {
+          writer.exec('ROLLBACK');
+        } catch {
+          // already rolled back by SQLite
+        }
+        for (const [i, unit] of batch.entries()) {
+          if (outcomes[i]?.ok !== false) hookSets[i]?.rolledBack();
+          unit.reject(single && outcomes.length === 0 ? error : storageUnavailable());
+        }
+        return;
       }
-      await trx.commit().execute();
-    } catch (error) {
-      await trx
-        .rollback()
-        .execute()
-        .catch(() => undefined);
-      const single = batch.length === 1 && outcomes.length === 0;
-      for (const unit of batch) unit.reject(single ? error : storageUnavailable());
-      return;
-    }
-    batch.forEach((unit, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) unit.resolve(outcome.value);
-      else unit.reject(outcome ? outcome.error : storageUnavailable());
+      batch.forEach((unit, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) {
+          hookSets[i]?.committed();
+          unit.resolve(outcome.value);
+        } else unit.reject(outcome ? outcome.error : storageUnavailable());
+      });
     });
   }
 
   return {
-    run<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    run<T>(fn: (db: Kysely<Database>, hooks: UnitHooks) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
         schedule();

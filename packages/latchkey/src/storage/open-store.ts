@@ -1,6 +1,7 @@
 // Opening a store safely: check the master key against an existing store BEFORE anything is written to it,
 // then migrate, then record check values for new key versions.
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Keyring } from '../crypto/keyring.js';
@@ -8,6 +9,7 @@ import { MasterKeyError } from '../crypto/keyring.js';
 import { type DatabaseTarget, openDatabase } from './database.js';
 import { migrateToLatest, storeExists } from './migrate.js';
 import { createLocalNotifier, createPostgresNotifier } from './notifier.js';
+import { acquireProcessLock } from './process-lock.js';
 import { createStore, type Store } from './store.js';
 
 /** What was found and done while opening. */
@@ -26,6 +28,25 @@ export async function openStore(
   target: DatabaseTarget,
   keyringFor: (exists: boolean) => { keyring: Keyring; sourceName: string },
   clock: { now(): number },
+): Promise<OpenedStore> {
+  let release = () => {};
+  if (target.kind === 'sqlite' && !target.readonly) {
+    mkdirSync(dirname(target.file), { recursive: true });
+    release = acquireProcessLock(`${target.file}.lock`, `The store ${target.file}`);
+  }
+  try {
+    return await openLocked(target, keyringFor, clock, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function openLocked(
+  target: DatabaseTarget,
+  keyringFor: (exists: boolean) => { keyring: Keyring; sourceName: string },
+  clock: { now(): number },
+  release: () => void,
 ): Promise<OpenedStore> {
   let exists: boolean;
   if (target.kind === 'sqlite') {
@@ -52,6 +73,11 @@ export async function openStore(
   }
 
   const open = await openDatabase(target);
+  const closeDatabase = open.close;
+  open.close = async () => {
+    await closeDatabase();
+    release();
+  };
   let store: Store;
   try {
     const notifier =

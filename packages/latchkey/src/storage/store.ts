@@ -17,6 +17,8 @@ import { keysRepo } from './repos/keys-repo.js';
 import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
 import { vaultRepo } from './repos/vault-repo.js';
 import type { Database } from './schema.js';
+import { createStoreCache, type StoreCache } from './store-cache.js';
+import { UnitHookSet, type UnitHooks } from './unit-hooks.js';
 
 /** Every repository the services use. */
 export interface Repos {
@@ -42,12 +44,18 @@ export interface Store extends Transactor<Repos> {
   close(): Promise<void>;
 }
 
-function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
+/** What a repository knows about where it runs: a write unit's hooks, and the SQLite-only cache. */
+export interface RepoContext {
+  hooks: UnitHooks | null;
+  cache: StoreCache | null;
+}
+
+function reposOf(db: Kysely<Database>, dialect: Dialect, ctx: RepoContext): Repos {
   return {
-    identity: identityRepo(db, dialect),
-    audit: auditRepo(db, dialect),
+    identity: identityRepo(db, dialect, ctx),
+    audit: auditRepo(db, dialect, ctx),
     meta: metaRepo(db),
-    vault: vaultRepo(db),
+    vault: vaultRepo(db, dialect),
     keys: keysRepo(db),
     inbox: inboxRepo(db),
   };
@@ -56,16 +64,30 @@ function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
 /** Builds the store over an open database. */
 export function createStore(open: OpenDatabase, notifier: Notifier = createLocalNotifier()): Store {
   const { db, dialect } = open;
-  const group = dialect === 'sqlite' ? createGroupCommit(db) : null;
+  const cache = open.sqliteWriter ? createStoreCache() : null;
+  const group = open.sqliteWriter ? createGroupCommit(db, open.sqliteWriter) : null;
   return {
     dialect,
     location: open.location,
     db,
     notifier,
-    read: reposOf(open.readDb, dialect),
-    write(fn) {
-      if (group) return group.run((trx) => fn(reposOf(trx, dialect)));
-      return db.transaction().execute((trx) => fn(reposOf(trx, dialect)));
+    read: reposOf(open.readDb, dialect, { hooks: null, cache }),
+    async write(fn) {
+      if (group) return group.run((trx, hooks) => fn(reposOf(trx, dialect, { hooks, cache })));
+      const before = new Map<string, () => Promise<void>>();
+      const hooks = new UnitHookSet(before);
+      try {
+        const value = await db.transaction().execute(async (trx) => {
+          const result = await fn(reposOf(trx, dialect, { hooks, cache: null }));
+          for (const run of before.values()) await run();
+          return result;
+        });
+        hooks.committed();
+        return value;
+      } catch (err) {
+        hooks.rolledBack();
+        throw err;
+      }
     },
     async ping() {
       await sql`select 1`.execute(db);

@@ -21,11 +21,13 @@ export function registerServeCommand(program: Command, runner: Runner): void {
       const flags = command.optsWithGlobals<ServeFlags & { json?: boolean }>();
       const asJson = Boolean(flags.json);
       // Loaded here, not at the top: every other command is a thin client and should start fast.
-      const [{ ConfigError, loadServeConfig }, { MasterKeyError }, { createServer }] = await Promise.all([
-        import('../../config/config.js'),
-        import('../../crypto/keyring.js'),
-        import('../../main.js'),
-      ]);
+      const [{ ConfigError, loadServeConfig }, { MasterKeyError }, { StoreLockedError }, { createServer }] =
+        await Promise.all([
+          import('../../config/config.js'),
+          import('../../crypto/keyring.js'),
+          import('../../storage/process-lock.js'),
+          import('../../main.js'),
+        ]);
       let server: LatchkeyServer;
       let addresses: { httpUrl: string; smtpAddress: string | null };
       try {
@@ -36,7 +38,7 @@ export function registerServeCommand(program: Command, runner: Runner): void {
           throw err;
         });
       } catch (err) {
-        if (err instanceof ConfigError || err instanceof MasterKeyError) {
+        if (err instanceof ConfigError || err instanceof MasterKeyError || err instanceof StoreLockedError) {
           io.err(`${err.message}\n`);
           runner.exitCode = 2;
           return;

@@ -76,6 +76,30 @@ describeEachStore('audit repository', (get) => {
     for (let i = 1; i < events.length; i++) expect(events[i]?.prevHash).toBe(events[i - 1]?.hash);
   });
 
+  it('keeps the chain whole when some units of a batch fail', async () => {
+    const { store } = get();
+    const org = `org_mix_${Math.random()}`;
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        store.write(async (tx) => {
+          await log.append(tx, event(org, `mix.${i}`));
+          if (i % 3 === 1) throw new Error('unit fails');
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    const events = await store.read.audit.scan(org, 0, 100);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const kept = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 1);
+    expect(events.map((e) => e.action).sort()).toEqual(kept.map((i) => `mix.${i}`).sort());
+    for (let i = 1; i < events.length; i++) expect(events[i]?.prevHash).toBe(events[i - 1]?.hash);
+    const last = events[events.length - 1];
+    expect(await store.read.audit.head(org)).toEqual({ seq: 20, hash: last?.hash });
+    const next = await store.write((tx) => log.append(tx, event(org, 'after')));
+    expect(next.seq).toBe(21);
+    expect(next.prevHash).toBe(last?.hash);
+  });
+
   it('rolls the event back with a failed change', async () => {
     const { store } = get();
     const org = `org_rb_${Math.random()}`;

@@ -138,6 +138,40 @@ describeEachStore('identity repository', (get) => {
     expect((await store.read.identity.findAgentCredential(key2))?.revokedAt).toBe(200);
   });
 
+  it('answers credential lookups with the committed state, right after every change', async () => {
+    const { store } = get();
+    const { org, human } = await seedOrg(store);
+    const a = agentRecord(org.id, human.id, 'fresh-reads');
+    const keyId = newId('key');
+    await store.write(async (tx) => {
+      await tx.identity.insertAgent(a);
+      await tx.identity.insertAgentKey({
+        id: keyId,
+        orgId: org.id,
+        agentId: a.id,
+        createdBy: human.id,
+        createdAt: 1,
+        expiresAt: null,
+        revokedAt: null,
+        secretHash: hashSecret('s'),
+      });
+    });
+    for (let i = 0; i < 3; i++)
+      expect((await store.read.identity.findAgentCredential(keyId))?.agent.status).toBe('active');
+    await store.write((tx) => tx.identity.transitionAgent(org.id, a.id, ['active'], 'suspended', 2));
+    expect((await store.read.identity.findAgentCredential(keyId))?.agent.status).toBe('suspended');
+    // A failed change leaves what was committed.
+    await expect(
+      store.write(async (tx) => {
+        await tx.identity.transitionAgent(org.id, a.id, ['suspended'], 'active', 3);
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect((await store.read.identity.findAgentCredential(keyId))?.agent.status).toBe('suspended');
+    await store.write((tx) => tx.identity.revokeAgentKey(a.id, keyId, 4));
+    expect((await store.read.identity.findAgentCredential(keyId))?.revokedAt).toBe(4);
+  });
+
   it('finds operator credentials with their human and org', async () => {
     const { store } = get();
     const { org, human } = await seedOrg(store);

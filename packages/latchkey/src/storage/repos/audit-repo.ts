@@ -3,7 +3,9 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditRepo } from '../../modules/audit/audit-repo.js';
 import { type AuditEvent, GENESIS_HASH } from '../../modules/audit/chain.js';
 import type { Dialect } from '../database.js';
+import { precompiled } from '../precompiled.js';
 import type { AuditEventsTable, Database } from '../schema.js';
+import type { RepoContext } from '../store.js';
 
 function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   return {
@@ -24,8 +26,109 @@ function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   };
 }
 
-/** The audit repository over a Kysely handle (the database or a transaction). */
-export function auditRepo(db: Kysely<Database>, dialect: Dialect): AuditRepo {
+const insertEventQuery = precompiled(
+  (
+    db,
+    orgId: string,
+    seq: number,
+    id: string,
+    at: number,
+    agentId: string | null,
+    actor: string,
+    chain: string,
+    action: string,
+    target: string,
+    outcome: string,
+    reason: string | null,
+    requestId: string | null,
+    prevHash: string,
+    hash: string,
+  ) =>
+    db.insertInto('audit_events').values({
+      org_id: orgId,
+      seq,
+      id,
+      at,
+      agent_id: agentId,
+      actor,
+      delegation_chain: chain,
+      action,
+      target,
+      outcome,
+      reason,
+      request_id: requestId,
+      prev_hash: prevHash,
+      hash,
+    }),
+);
+
+const headQuery = precompiled((db, orgId: string) =>
+  db.selectFrom('audit_heads').select(['seq', 'hash']).where('org_id', '=', orgId),
+);
+
+const upsertHeadQuery = precompiled((db, orgId: string, seq: number, hash: string) =>
+  db
+    .insertInto('audit_heads')
+    .values({ org_id: orgId, seq, hash })
+    .onConflict((oc) =>
+      oc.column('org_id').doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq'), hash: eb.ref('excluded.hash') })),
+    ),
+);
+
+/**
+ * The audit repository over a Kysely handle (the database or a transaction).
+ * On SQLite, one process owns the store, so the chain head is kept in memory for the writer: an append is one
+ * insert, and the head row is written once per org per committed batch. A unit that rolls back restores the
+ * head it found; a batch that fails restores the heads of all its units. The primary key (org, seq) still
+ * refuses any second event at a position, so even a mistaken second writer could not fork the chain.
+ */
+export function auditRepo(db: Kysely<Database>, dialect: Dialect, ctx: RepoContext): AuditRepo {
+  const base = basicAuditRepo(db, dialect);
+  const { hooks, cache } = ctx;
+  if (!hooks || !cache) return base;
+  const heads = cache.auditHeads;
+  return {
+    ...base,
+    async lockHead(orgId) {
+      const known = heads.get(orgId);
+      if (known) return known;
+      const [row] = await headQuery(db, dialect, orgId);
+      return row ?? { seq: 0, hash: GENESIS_HASH };
+    },
+    async append(event) {
+      const before = heads.get(event.orgId);
+      await insertEventQuery(
+        db,
+        dialect,
+        event.orgId,
+        event.seq,
+        event.id,
+        event.at,
+        event.agentId,
+        JSON.stringify(event.actor),
+        JSON.stringify(event.delegationChain),
+        event.action,
+        JSON.stringify(event.target),
+        event.outcome,
+        event.reason,
+        event.requestId,
+        event.prevHash,
+        event.hash,
+      );
+      heads.set(event.orgId, { seq: event.seq, hash: event.hash });
+      hooks.onRollback(() => {
+        if (before) heads.set(event.orgId, before);
+        else heads.delete(event.orgId);
+      });
+      hooks.beforeCommit(`audit-head:${event.orgId}`, async () => {
+        const head = heads.get(event.orgId);
+        if (head) await upsertHeadQuery(db, dialect, event.orgId, head.seq, head.hash);
+      });
+    },
+  };
+}
+
+function basicAuditRepo(db: Kysely<Database>, dialect: Dialect): AuditRepo {
   return {
     async lockHead(orgId) {
       // Make sure the head row exists, then lock it. On SQLite the single writer connection already

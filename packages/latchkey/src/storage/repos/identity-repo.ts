@@ -10,6 +10,8 @@ import type {
 import type { Dialect } from '../database.js';
 import { precompiled } from '../precompiled.js';
 import type { AgentKeysTable, AgentsTable, Database } from '../schema.js';
+import type { RepoContext } from '../store.js';
+import { CREDENTIAL_CACHE_LIMIT } from '../store-cache.js';
 
 function toAgent(row: Selectable<AgentsTable>): AgentRecord {
   return {
@@ -69,7 +71,7 @@ const agentByIdQuery = precompiled((db, orgId: string, id: string) =>
 );
 
 /** The identity repository over a Kysely handle (the database or a transaction). */
-export function identityRepo(db: Kysely<Database>, dialect: Dialect): IdentityRepo {
+function baseIdentityRepo(db: Kysely<Database>, dialect: Dialect): IdentityRepo {
   return {
     async findOrgByName(name) {
       return db.selectFrom('orgs').select(['id', 'name']).where('name', '=', name).executeTakeFirst();
@@ -283,5 +285,61 @@ export function identityRepo(db: Kysely<Database>, dialect: Dialect): IdentityRe
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+  };
+}
+
+/**
+ * The identity repository over a Kysely handle (the database or a transaction). On SQLite, credential lookups
+ * (one per request) are served from the store's cache, which every committed identity change invalidates before
+ * its caller is answered — so suspension and revocation still apply on the very next request.
+ */
+export function identityRepo(db: Kysely<Database>, dialect: Dialect, ctx: RepoContext): IdentityRepo {
+  const repo = baseIdentityRepo(db, dialect);
+  const cache = ctx.cache;
+  if (!cache) return repo;
+  const hooks = ctx.hooks;
+  if (hooks) {
+    const invalidate = () =>
+      hooks.afterCommit(() => {
+        cache.identityGeneration++;
+        cache.credentials.clear();
+      });
+    const changing =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        invalidate();
+        return fn(...args);
+      };
+    return {
+      ...repo,
+      ensureOrg: changing(repo.ensureOrg),
+      ensureHuman: changing(repo.ensureHuman),
+      insertOperatorToken: changing(repo.insertOperatorToken),
+      insertAgent: changing(repo.insertAgent),
+      transitionAgent: changing(repo.transitionAgent),
+      insertAgentKey: changing(repo.insertAgentKey),
+      revokeAgentKey: changing(repo.revokeAgentKey),
+      revokeAllAgentKeys: changing(repo.revokeAllAgentKeys),
+    };
+  }
+  const cached =
+    <T extends AgentCredential | OperatorCredential>(prefix: string, load: (id: string) => Promise<T | undefined>) =>
+    async (id: string): Promise<T | undefined> => {
+      const key = `${prefix}:${id}`;
+      const hit = cache.credentials.get(key);
+      if (hit && hit.generation === cache.identityGeneration) return hit.value as T;
+      const generation = cache.identityGeneration;
+      const value = await load(id);
+      // Only remember what no commit has overtaken while it was being read; misses are not cached.
+      if (value && generation === cache.identityGeneration) {
+        if (cache.credentials.size >= CREDENTIAL_CACHE_LIMIT) cache.credentials.clear();
+        cache.credentials.set(key, { generation, value });
+      }
+      return value;
+    };
+  return {
+    ...repo,
+    findAgentCredential: cached('agent', repo.findAgentCredential),
+    findOperatorCredential: cached('operator', repo.findOperatorCredential),
   };
 }

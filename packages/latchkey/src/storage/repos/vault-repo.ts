@@ -3,6 +3,8 @@
 // lock, and SQLite runs one writer at a time, so neither can hand out the same counter, step or code twice.
 import type { Kysely, Selectable } from 'kysely';
 import type { OtpMeta, SealedVaultItem, VaultItemRecord, VaultRepo } from '../../modules/vault/vault-repo.js';
+import type { Dialect } from '../database.js';
+import { precompiled } from '../precompiled.js';
 import type { Database, VaultItemsTable } from '../schema.js';
 
 const META_COLUMNS = [
@@ -95,15 +97,15 @@ function contentOf(item: SealedVaultItem) {
 const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
 
 /** The vault repository over a Kysely handle (the database or a transaction). */
-export function vaultRepo(db: Kysely<Database>): VaultRepo {
+// Read on every code and every secret read: precompiled.
+const itemByNameQuery = precompiled((db, agentId: string, name: string) =>
+  db.selectFrom('vault_items').selectAll().where('agent_id', '=', agentId).where('name', '=', name),
+);
+
+export function vaultRepo(db: Kysely<Database>, dialect: Dialect): VaultRepo {
   return {
     async findItem(agentId, name) {
-      const row = await db
-        .selectFrom('vault_items')
-        .selectAll()
-        .where('agent_id', '=', agentId)
-        .where('name', '=', name)
-        .executeTakeFirst();
+      const [row] = await itemByNameQuery(db, dialect, agentId, name);
       return row && toSealed(row);
     },
 
