@@ -4,12 +4,14 @@ import type { Notifier } from '../core/notifier.js';
 import type { Transactor } from '../core/transactor.js';
 import type { AuditRepo } from '../modules/audit/audit-repo.js';
 import type { IdentityRepo } from '../modules/identity/identity-repo.js';
+import type { RelayRepo } from '../modules/relay/relay-repo.js';
 import type { Dialect, OpenDatabase } from './database.js';
 import { createGroupCommit } from './group-commit.js';
 import { createLocalNotifier } from './notifier.js';
 import { auditRepo } from './repos/audit-repo.js';
 import { identityRepo } from './repos/identity-repo.js';
 import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
+import { relayRepo } from './repos/relay-repo.js';
 import type { Database } from './schema.js';
 
 /** Every repository the services use. */
@@ -17,6 +19,7 @@ export interface Repos {
   identity: IdentityRepo;
   audit: AuditRepo;
   meta: MetaRepo;
+  relay: RelayRepo;
 }
 
 /** The store handed to services (as a Transactor) and to the composition root. */
@@ -34,7 +37,7 @@ export interface Store extends Transactor<Repos> {
 }
 
 function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
-  return { identity: identityRepo(db), audit: auditRepo(db, dialect), meta: metaRepo(db) };
+  return { identity: identityRepo(db), audit: auditRepo(db, dialect), meta: metaRepo(db), relay: relayRepo(db) };
 }
 
 /** Builds the store over an open database. */

@@ -1,5 +1,6 @@
 // The ordered list of migrations. Append only: a released migration is never edited.
 import { foundation } from './0001-foundation.js';
+import { relay } from './0004-relay.js';
 import type { LatchkeyMigration } from './types.js';
 
-export const migrations: LatchkeyMigration[] = [foundation];
+export const migrations: LatchkeyMigration[] = [foundation, relay];
