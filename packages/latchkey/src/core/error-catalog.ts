@@ -4,6 +4,7 @@
 import type { cryptoErrors } from '../crypto/crypto-errors.js';
 import type { auditErrors } from '../modules/audit/audit-errors.js';
 import type { identityErrors } from '../modules/identity/identity-errors.js';
+import type { relayErrors } from '../modules/relay/relay-errors.js';
 import type { commonErrors } from './common-errors.js';
 
 /** Every error code the API can return. */
@@ -11,4 +12,5 @@ export type ErrorCode =
   | keyof typeof commonErrors
   | keyof typeof cryptoErrors
   | keyof typeof identityErrors
-  | keyof typeof auditErrors;
+  | keyof typeof auditErrors
+  | keyof typeof relayErrors;

@@ -22,6 +22,7 @@ export const LIVE_STATUSES: readonly RelayStatus[] = ['pending_approval', 'appro
 export interface RelayRequestRecord {
   id: string;
   orgId: string;
+  orgName: string;
   agentId: string;
   agentName: string;
   /** The human whose phone or mailbox receives the code: the agent's creator. */
@@ -51,6 +52,7 @@ export interface RelayRequestRecord {
 /** What a new request stores. */
 export type NewRelayRequest = Omit<
   RelayRequestRecord,
+  | 'orgName'
   | 'agentName'
   | 'approverName'
   | 'decidedByName'
@@ -217,6 +219,8 @@ export interface RelayRepo {
   setCaptureToken(humanId: string, orgId: string, tokenHash: Buffer, at: number): Promise<void>;
   clearCaptureToken(humanId: string, at: number): Promise<boolean>;
   findCaptureCredential(humanId: string): Promise<CaptureCredential | undefined>;
+  /** A human with its org, by id. */
+  findHuman(humanId: string): Promise<{ id: string; name: string; orgId: string; orgName: string } | undefined>;
   /** Humans with this name in any org (at most `limit`): relay addresses name a human, not an org. */
   findHumansByName(name: string, limit: number): Promise<{ id: string; name: string; orgId: string }[]>;
 

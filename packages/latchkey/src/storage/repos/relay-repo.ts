@@ -20,6 +20,7 @@ const FINAL: readonly RelayStatus[] = ['consumed', 'denied', 'expired', 'cancell
 const ERASED = { enc: null, ciphertext: null, sealed_from: null, wrapped_key: null } as const;
 
 type RequestRow = Omit<Selectable<RelayRequestsTable>, 'enc' | 'ciphertext' | 'sealed_from' | 'wrapped_key'> & {
+  org_name: string;
   agent_name: string;
   approver_name: string;
   decided_by_name: string | null;
@@ -29,6 +30,7 @@ function toRequest(row: RequestRow): RelayRequestRecord {
   return {
     id: row.id,
     orgId: row.org_id,
+    orgName: row.org_name,
     agentId: row.agent_id,
     agentName: row.agent_name,
     approverId: row.approver_id,
@@ -76,6 +78,7 @@ function selectRequests(db: Kysely<Database>) {
     .selectFrom('relay_requests as r')
     .innerJoin('agents as a', 'a.id', 'r.agent_id')
     .innerJoin('humans as h', 'h.id', 'r.approver_id')
+    .innerJoin('orgs as o', 'o.id', 'r.org_id')
     .leftJoin('humans as d', 'd.id', 'r.decided_by')
     .select([
       'r.id',
@@ -99,6 +102,7 @@ function selectRequests(db: Kysely<Database>) {
       'r.captured_channel',
       'r.received_at',
       'r.consumed_at',
+      'o.name as org_name',
       'a.name as agent_name',
       'h.name as approver_name',
       'd.name as decided_by_name',

@@ -11,6 +11,7 @@ type SettingsPart = Pick<
   | 'setCaptureToken'
   | 'clearCaptureToken'
   | 'findCaptureCredential'
+  | 'findHuman'
   | 'findHumansByName'
   | 'pageWrappedKeys'
   | 'replaceWrappedKey'
@@ -118,6 +119,16 @@ export function relaySettingsRepo(db: Kysely<Database>): SettingsPart {
         org: { id: row.org_id, name: row.org_name },
         tokenHash: row.capture_token_hash,
       };
+    },
+
+    async findHuman(humanId) {
+      const row = await db
+        .selectFrom('humans as h')
+        .innerJoin('orgs as o', 'o.id', 'h.org_id')
+        .select(['h.id', 'h.name', 'o.id as org_id', 'o.name as org_name'])
+        .where('h.id', '=', humanId)
+        .executeTakeFirst();
+      return row && { id: row.id, name: row.name, orgId: row.org_id, orgName: row.org_name };
     },
 
     async findHumansByName(name, limit) {
