@@ -50,7 +50,21 @@ export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return `${prefix}_${time}${encodeBase32(randomBytes(10))}`;
+  return `${prefix}_${time}${encodeBase32(randomChunk(10))}`;
+}
+
+// Random bytes drawn from a refilled pool: one CSPRNG call per 409 ids instead of one per id.
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function randomChunk(size: number): Buffer {
+  if (poolOffset + size > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  const chunk = pool.subarray(poolOffset, poolOffset + size);
+  poolOffset += size;
+  return chunk;
 }
 
 const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;

@@ -107,32 +107,29 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.removeContentTypeParser('text/plain');
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: they run on every request, and a promise per hook per request is measurable.
+  app.addHook('onRequest', (request, reply, done) => {
     request.latchkeyStart = process.hrtime.bigint();
     reply.header('Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');
     if (request.url.startsWith('/v1/')) reply.header('Cache-Control', 'no-store');
-    const q = request.url.indexOf('?');
-    const path = q === -1 ? request.url : request.url.slice(0, q);
-    let refused = looksLikeToken(decodeSafe(path));
-    if (!refused && q !== -1) {
-      for (const [name, value] of new URLSearchParams(request.url.slice(q + 1))) {
-        if (CREDENTIAL_PARAMS.has(name.toLowerCase()) || looksLikeToken(value) || looksLikeToken(name)) refused = true;
-      }
+    if (credentialInUrl(request.url)) {
+      sendError(reply, request, appError('TOKEN_IN_URL'));
+      return;
     }
-    if (refused) return sendError(reply, request, appError('TOKEN_IN_URL'));
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const start = request.latchkeyStart ?? process.hrtime.bigint();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     options.metrics.observe(request.method, route, reply.statusCode, seconds);
     // The route pattern, never the raw URL: query strings are the caller's and stay out of logs.
-    request.log.info(
-      { method: request.method, route, status: reply.statusCode, ms: Math.round(seconds * 1000) },
-      'request',
-    );
+    const line = { method: request.method, route, status: reply.statusCode, ms: Math.round(seconds * 1000) };
+    if (reply.statusCode >= 500) request.log.error(line, 'request failed');
+    else request.log.debug(line, 'request');
+    done();
   });
 
   app.setErrorHandler((err, request, reply) => sendError(reply, request, toAppError(err, request)));
@@ -160,6 +157,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
       }),
   });
   return app;
+}
+
+/** True when the path or query carries something credential-shaped. */
+function credentialInUrl(url: string): boolean {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (looksLikeToken(path.includes('%') ? decodeSafe(path) : path)) return true;
+  if (q === -1) return false;
+  for (const [name, value] of new URLSearchParams(url.slice(q + 1))) {
+    if (CREDENTIAL_PARAMS.has(name.toLowerCase()) || looksLikeToken(value) || looksLikeToken(name)) return true;
+  }
+  return false;
 }
 
 function decodeSafe(text: string): string {

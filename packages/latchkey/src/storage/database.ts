@@ -51,12 +51,36 @@ function openSqlite(file: string, readonly: boolean): OpenDatabase {
   if (!readonly) mkdirSync(join(file, '..'), { recursive: true });
   const sqlite = new SQLite(file, { readonly, fileMustExist: readonly });
   applySqlitePragmas(sqlite, readonly);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
     location: file,
     close: () => db.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every statement anew, and preparing costs more than running a point query. Statements are
+ * reusable, so keep the most recent ones by SQL text (Kysely never iterates two results of one statement at once).
+ */
+function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let stmt = cache.get(sql);
+      if (stmt) return stmt;
+      stmt = sqlite.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
   };
 }
 

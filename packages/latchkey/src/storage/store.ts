@@ -37,7 +37,12 @@ export interface Store extends Transactor<Repos> {
 }
 
 function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
-  return { identity: identityRepo(db), audit: auditRepo(db, dialect), meta: metaRepo(db), relay: relayRepo(db) };
+  return {
+    identity: identityRepo(db, dialect),
+    audit: auditRepo(db, dialect),
+    meta: metaRepo(db),
+    relay: relayRepo(db),
+  };
 }
 
 /** Builds the store over an open database. */

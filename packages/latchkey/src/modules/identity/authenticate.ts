@@ -103,6 +103,7 @@ export function createAuthenticator(deps: {
       keyId: cred.keyId,
       creatorId: cred.creator.id,
       creatorName: cred.creator.name,
+      agent: a,
     };
   }
 

@@ -303,11 +303,9 @@ export function createIdentityService(deps: Deps): IdentityService {
           delegationChain: chainOf(p),
         };
       }
-      const agent = await store.read.identity.findAgentById(p.orgId, p.agentId);
-      if (!agent) throw identityError('AGENT_NOT_FOUND');
       return {
         principal: { type: 'agent', id: p.agentId, name: p.agentName, orgId: p.orgId, credentialId: p.keyId },
-        agent,
+        agent: p.agent,
         delegationChain: chainOf(p),
       };
     },
@@ -319,9 +317,7 @@ export function createIdentityService(deps: Deps): IdentityService {
           // An agent naming another agent learns nothing about it.
           throw identityError('AGENT_NOT_FOUND');
         }
-        const agent = await store.read.identity.findAgentById(p.orgId, p.agentId);
-        if (!agent) throw identityError('AGENT_NOT_FOUND');
-        return { agent, chain: chainOf(p) };
+        return { agent: p.agent, chain: chainOf(p) };
       }
       if (ref === undefined) {
         throw invalidField('agent', 'operators must name the agent: ?agent=<id or name>');

@@ -1,4 +1,5 @@
 // Who is calling: an operator (a human with a token) or an agent (with an agent key), and their delegation chain.
+import type { AgentRecord } from './identity-repo.js';
 
 /** One link of a delegation chain: `human > org > agent`. */
 export interface ChainLink {
@@ -27,6 +28,8 @@ export type Principal =
       /** The human who created the agent: the head of its delegation chain. */
       creatorId: string;
       creatorName: string;
+      /** The agent's row as read while authenticating this request. */
+      agent: AgentRecord;
     };
 
 /** The actor of an audit event. */

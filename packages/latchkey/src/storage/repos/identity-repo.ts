@@ -7,6 +7,8 @@ import type {
   IdentityRepo,
   OperatorCredential,
 } from '../../modules/identity/identity-repo.js';
+import type { Dialect } from '../database.js';
+import { precompiled } from '../precompiled.js';
 import type { AgentKeysTable, AgentsTable, Database } from '../schema.js';
 
 function toAgent(row: Selectable<AgentsTable>): AgentRecord {
@@ -36,8 +38,38 @@ function toKey(row: Omit<Selectable<AgentKeysTable>, 'secret_hash'>): AgentKeyRe
 
 const KEY_COLUMNS = ['id', 'org_id', 'agent_id', 'created_by', 'created_at', 'expires_at', 'revoked_at'] as const;
 
+// Runs on every request an agent makes: precompiled.
+const agentCredentialQuery = precompiled((db, keyId: string) =>
+  db
+    .selectFrom('agent_keys as k')
+    .innerJoin('agents as a', 'a.id', 'k.agent_id')
+    .innerJoin('orgs as o', 'o.id', 'a.org_id')
+    .innerJoin('humans as h', 'h.id', 'a.created_by')
+    .select([
+      'k.id as key_id',
+      'k.secret_hash',
+      'k.expires_at',
+      'k.revoked_at',
+      'a.id',
+      'a.org_id',
+      'a.name',
+      'a.description',
+      'a.status',
+      'a.created_by',
+      'a.created_at',
+      'a.updated_at',
+      'o.name as org_name',
+      'h.name as creator_name',
+    ])
+    .where('k.id', '=', keyId),
+);
+
+const agentByIdQuery = precompiled((db, orgId: string, id: string) =>
+  db.selectFrom('agents').selectAll().where('org_id', '=', orgId).where('id', '=', id),
+);
+
 /** The identity repository over a Kysely handle (the database or a transaction). */
-export function identityRepo(db: Kysely<Database>): IdentityRepo {
+export function identityRepo(db: Kysely<Database>, dialect: Dialect): IdentityRepo {
   return {
     async findOrgByName(name) {
       return db.selectFrom('orgs').select(['id', 'name']).where('name', '=', name).executeTakeFirst();
@@ -120,29 +152,7 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
     },
 
     async findAgentCredential(keyId): Promise<AgentCredential | undefined> {
-      const row = await db
-        .selectFrom('agent_keys as k')
-        .innerJoin('agents as a', 'a.id', 'k.agent_id')
-        .innerJoin('orgs as o', 'o.id', 'a.org_id')
-        .innerJoin('humans as h', 'h.id', 'a.created_by')
-        .select([
-          'k.id as key_id',
-          'k.secret_hash',
-          'k.expires_at',
-          'k.revoked_at',
-          'a.id',
-          'a.org_id',
-          'a.name',
-          'a.description',
-          'a.status',
-          'a.created_by',
-          'a.created_at',
-          'a.updated_at',
-          'o.name as org_name',
-          'h.name as creator_name',
-        ])
-        .where('k.id', '=', keyId)
-        .executeTakeFirst();
+      const [row] = await agentCredentialQuery(db, dialect, keyId);
       if (!row) return undefined;
       return {
         keyId: row.key_id,
@@ -175,12 +185,7 @@ export function identityRepo(db: Kysely<Database>): IdentityRepo {
     },
 
     async findAgentById(orgId, id) {
-      const row = await db
-        .selectFrom('agents')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const [row] = await agentByIdQuery(db, dialect, orgId, id);
       return row && toAgent(row);
     },
 

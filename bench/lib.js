@@ -1,0 +1,121 @@
+// Benchmark helpers: the built server and a bare node:http baseline as child processes, wrk as the load tool.
+// Rates are only ever compared within one run on one machine, never against fixed numbers.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../packages/latchkey/bin/latchkey.js', import.meta.url));
+const BASELINE = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+
+/** Fails early with a clear message when wrk is missing. */
+export function requireWrk() {
+  if (spawnSync('wrk', ['--version']).error) {
+    throw new Error('wrk is not installed (apt-get install wrk); the benchmarks use it as the load tool.');
+  }
+}
+
+function waitForJsonLine(proc, label) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    proc.stderr.on('data', (d) => {
+      err += d;
+    });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    proc.once('exit', (code) => reject(new Error(`${label} exited with ${code}:\n${err}`)));
+  });
+}
+
+/** Starts `latchkey serve` on a fresh SQLite data folder (or DATABASE_URL from env) with free ports. */
+export async function startLatchkey(env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+  const proc = spawn(
+    process.execPath,
+    [BIN, 'serve', '--json', '--data', dir, '--http-port', '0', '--smtp-port', 'off'],
+    {
+      env: { ...process.env, LATCHKEY_LOG_LEVEL: process.env.LATCHKEY_LOG_LEVEL ?? 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const start = await waitForJsonLine(proc, 'latchkey');
+  proc.stdout.resume();
+  const adminToken = readFileSync(start.adminTokenFile, 'utf8').trim();
+  return {
+    url: start.http,
+    adminToken,
+    dir,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the baseline: a bare node:http server answering every request with `body` (JSON). */
+export async function startBaseline(body) {
+  const proc = spawn(process.execPath, [BASELINE], { stdio: ['pipe', 'pipe', 'pipe'] });
+  proc.stdin.end(JSON.stringify(body));
+  const start = await waitForJsonLine(proc, 'baseline');
+  return {
+    url: start.http,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+/** JSON request helper for setting up scenarios. */
+export async function api(base, token, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+function toMs(value, unit) {
+  const n = Number(value);
+  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n;
+}
+
+/** Runs wrk and returns requests/s, p50 and p99 latency (ms), and the count of non-2xx answers. */
+export function wrk(url, { headers = {}, seconds = 10, connections = 50, threads = 2 } = {}) {
+  const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  args.push(url);
+  const run = spawnSync('wrk', args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
+  const out = run.stdout;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const pct = (p) => {
+    const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s|m)`).exec(out);
+    return m ? toMs(m[1], m[2]) : Number.NaN;
+  };
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  return { rps, p50: pct(50), p99: pct(99), non2xx, total };
+}
+
+/** Prints one comparison and returns whether the ratio meets the target. */
+export function report(name, latchkey, baseline, target) {
+  const ratio = latchkey.rps / baseline.rps;
+  const fmt = (r) =>
+    `${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms`;
+  console.log(`\n${name}`);
+  console.log(`  baseline (node:http)  ${fmt(baseline)}`);
+  console.log(`  latchkey              ${fmt(latchkey)}${latchkey.non2xx ? `   (${latchkey.non2xx} non-2xx!)` : ''}`);
+  const ok = ratio >= target && latchkey.non2xx === 0;
+  console.log(`  ratio ${ratio.toFixed(2)} (target ≥ ${target}) ${ok ? 'PASS' : 'FAIL'}`);
+  return ok;
+}

@@ -1,0 +1,41 @@
+// `npm run bench`: each scenario against the bare node:http baseline, same load tool, same connections, same run.
+// Usage: node bench/run.js [scenario …] [--seconds N] [--connections N]
+import { readdirSync } from 'node:fs';
+import { report, requireWrk, startBaseline, startLatchkey, wrk } from './lib.js';
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const seconds = flag('--seconds', 10);
+const connections = flag('--connections', 50);
+const wanted = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+
+requireWrk();
+const files = readdirSync(new URL('./scenarios/', import.meta.url)).filter((f) => f.endsWith('.js'));
+let allOk = true;
+for (const file of files) {
+  const scenario = (await import(`./scenarios/${file}`)).default;
+  if (wanted.length > 0 && !wanted.includes(file.replace(/\.js$/, ''))) continue;
+  const server = await startLatchkey();
+  try {
+    const setup = await scenario.setup(server);
+    const baseline = await startBaseline(setup.baselineBody);
+    try {
+      const opts = { headers: setup.headers, seconds, connections };
+      // Warm both up (JIT, caches), then measure them back to back.
+      wrk(baseline.url + setup.path, { ...opts, seconds: 2 });
+      wrk(server.url + setup.path, { ...opts, seconds: 2 });
+      const base = wrk(baseline.url + setup.path, opts);
+      const ours = wrk(server.url + setup.path, opts);
+      allOk = report(scenario.name, ours, base, scenario.target) && allOk;
+      if (setup.after) await setup.after(server);
+    } finally {
+      await baseline.stop();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+process.exitCode = allOk ? 0 : 1;
