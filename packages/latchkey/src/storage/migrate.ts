@@ -18,11 +18,18 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
       return out;
     },
   };
+  // Kysely looks for its tables in every schema unless told which one: with several stores in one PostgreSQL
+  // database (tests, or schemas per deployment) it would find another store's lock table and never create its own.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
