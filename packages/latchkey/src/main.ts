@@ -12,16 +12,20 @@ import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
+import { relayRoutes } from './http/routes/relay.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
 import { createAuditService } from './modules/audit/audit-service.js';
 import { createAuthenticator } from './modules/identity/authenticate.js';
 import { bootstrapIdentity } from './modules/identity/bootstrap.js';
 import { createIdentityService } from './modules/identity/identity-service.js';
+import { extractMessage } from './modules/inbox/extract/index.js';
+import { createRelayService, type RelayService } from './modules/relay/relay-service.js';
 import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
 import { storeSecret } from './storage/store-secrets.js';
 import { VERSION } from './version.js';
+import { createWebhookTransport } from './webhooks/transport.js';
 
 /** A built server: storage open, services wired, transports ready to listen. */
 export interface LatchkeyServer {
@@ -29,6 +33,8 @@ export interface LatchkeyServer {
   app: FastifyInstance;
   store: Store;
   adminTokenFile: string;
+  /** The OTP relay (tests drive its sweeper and webhook dispatcher directly). */
+  relay: RelayService;
   /** Set only on the start that created the admin: the operator token, in clear, this once. */
   adminToken: string | null;
   /** Things the operator must know about this start (a generated key file, …). */
@@ -51,6 +57,10 @@ export function targetOf(config: ServeConfig): DatabaseTarget {
   return config.databaseUrl
     ? postgresTarget(config.databaseUrl)
     : { kind: 'sqlite', file: sqliteFileOf(config.dataDir) };
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Opens the store and wires every service and transport (not yet listening). */
@@ -79,6 +89,19 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     const authenticator = createAuthenticator({ store, audit, clock });
     const auditService = createAuditService({ store });
     const boot = await bootstrapIdentity({ store, audit, clock });
+    // Approval links use the public URL; without one, the address actually bound (known once listening).
+    let baseUrl = config.publicUrl ?? `http://${hostForUrl(config.host)}:${config.httpPort}`;
+    const relay = createRelayService({
+      store,
+      audit,
+      clock,
+      envelope,
+      notifier: store.notifier,
+      transport: createWebhookTransport({ allowedPrivateHosts: config.webhookAllowPrivateHosts }),
+      extract: extractMessage,
+      publicUrl: () => baseUrl.replace(/\/+$/, ''),
+      mailDomain: config.mailDomain,
+    });
 
     const adminTokenFile = join(config.dataDir, 'admin-token');
     if (boot.operatorToken) {
@@ -88,7 +111,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     }
 
     const app = buildApp({
-      routes: [...identityRoutes(identity), ...auditRoutes(auditService)],
+      routes: [...identityRoutes(identity), ...auditRoutes(auditService), ...relayRoutes(relay)],
       authenticator,
       metrics: createMetrics(),
       ready: () => store.ping(),
@@ -102,6 +125,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       config,
       app,
       store,
+      relay,
       adminTokenFile,
       adminToken: boot.operatorToken,
       notices,
@@ -109,10 +133,14 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         await app.listen({ host: config.host, port: config.httpPort });
         const address = app.server.address();
         const port = typeof address === 'object' && address ? address.port : config.httpPort;
-        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-        return { httpUrl: `http://${host}:${port}`, smtpAddress: null };
+        const httpUrl = `http://${hostForUrl(config.host)}:${port}`;
+        if (!config.publicUrl) baseUrl = httpUrl;
+        relay.start();
+        return { httpUrl, smtpAddress: null };
       },
       async close() {
+        // Background work first: pending relay waits answer at once, so draining requests does not wait for them.
+        await relay.stop();
         await app.close();
         await store.close();
       },

@@ -30,6 +30,16 @@ const schema = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_<base64>')
     .optional(),
+  webhookAllowPrivateHosts: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/i, 'entries must be host:port')))
+    .default([]),
   logLevel: z.enum(logLevels).default('info'),
   json: z.boolean().default(false),
 });
@@ -66,6 +76,7 @@ const NAMES: Record<string, string> = {
   masterKeyFile: 'LATCHKEY_MASTER_KEY_FILE',
   twilioAuthToken: 'LATCHKEY_TWILIO_AUTH_TOKEN',
   smsWebhookSecret: 'LATCHKEY_SMS_WEBHOOK_SECRET',
+  webhookAllowPrivateHosts: 'LATCHKEY_WEBHOOK_ALLOW_PRIVATE_HOSTS',
   logLevel: 'LATCHKEY_LOG_LEVEL',
 };
 
@@ -91,6 +102,7 @@ export function loadServeConfig(flags: ServeFlags, env: Record<string, string | 
     masterKeyFile: pick(undefined, 'LATCHKEY_MASTER_KEY_FILE'),
     twilioAuthToken: pick(undefined, 'LATCHKEY_TWILIO_AUTH_TOKEN'),
     smsWebhookSecret: pick(undefined, 'LATCHKEY_SMS_WEBHOOK_SECRET'),
+    webhookAllowPrivateHosts: pick(undefined, 'LATCHKEY_WEBHOOK_ALLOW_PRIVATE_HOSTS'),
     logLevel: pick(undefined, 'LATCHKEY_LOG_LEVEL'),
     json: flags.json ?? false,
   };

@@ -27,7 +27,12 @@ const CreateBody = z.strictObject({
   channel: z.enum(['email', 'sms', 'any']).optional(),
   filter: z
     .strictObject({
-      from: z.string().min(1).max(256).optional().meta({ description: 'Glob on the sender (`*`, `?`), ignoring case.' }),
+      from: z
+        .string()
+        .min(1)
+        .max(256)
+        .optional()
+        .meta({ description: 'Glob on the sender (`*`, `?`), ignoring case.' }),
       pattern: z
         .string()
         .min(1)
@@ -59,7 +64,12 @@ export function relayRoutes(relay: RelayService): AnyRoute[] {
       errors: ['AGENT_ONLY', 'INVALID_RELAY_PUBLIC_KEY', 'INVALID_FILTER', 'RELAY_TOO_MANY_PENDING'],
       handler: async ({ ctx, body }) => {
         const r = await relay.create(ctx, body);
-        return { id: r.id, status: r.status, approvalUrl: r.approvalUrl, expiresAt: new Date(r.expiresAt).toISOString() };
+        return {
+          id: r.id,
+          status: r.status,
+          approvalUrl: r.approvalUrl,
+          expiresAt: new Date(r.expiresAt).toISOString(),
+        };
       },
     }),
     defineRoute({
@@ -160,7 +170,13 @@ export function relayRoutes(relay: RelayService): AnyRoute[] {
       body: EmptyBody,
       status: 200,
       response: RelayRequestSchema,
-      errors: ['OPERATOR_ONLY', 'RELAY_NOT_APPROVER', 'RELAY_REQUEST_NOT_FOUND', 'RELAY_INVALID_STATE', 'RELAY_EXPIRED'],
+      errors: [
+        'OPERATOR_ONLY',
+        'RELAY_NOT_APPROVER',
+        'RELAY_REQUEST_NOT_FOUND',
+        'RELAY_INVALID_STATE',
+        'RELAY_EXPIRED',
+      ],
       handler: async ({ ctx, params }) => presentRelayRequest(await relay.approve(ctx, params.id)),
     }),
     defineRoute({

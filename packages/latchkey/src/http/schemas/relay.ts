@@ -28,7 +28,9 @@ export const RelayRequestSchema = z
     channel: z.enum(['email', 'sms', 'any']),
     filter: z.object({ from: z.string().nullable(), pattern: z.string().nullable() }),
     approver: Person.meta({ description: 'The human whose phone or mailbox receives the code (the agent creator).' }),
-    decidedBy: Person.nullable().meta({ description: 'Who approved or denied; for a standing approval, who granted it.' }),
+    decidedBy: Person.nullable().meta({
+      description: 'Who approved or denied; for a standing approval, who granted it.',
+    }),
     decidedAt: Timestamp.nullable(),
     standingApprovalId: z.string().nullable(),
     createdAt: Timestamp,
@@ -37,7 +39,10 @@ export const RelayRequestSchema = z
     consumedAt: Timestamp.nullable(),
     approvalUrl: z.string(),
   })
-  .meta({ id: 'RelayRequest', description: 'A relay request. Never holds the code: that is only in the sealed payload.' });
+  .meta({
+    id: 'RelayRequest',
+    description: 'A relay request. Never holds the code: that is only in the sealed payload.',
+  });
 
 export const CreatedRelayRequest = z
   .object({ id: z.string(), status: RelayStatusSchema, approvalUrl: z.string(), expiresAt: Timestamp })
@@ -46,7 +51,9 @@ export const CreatedRelayRequest = z
 export const RelayPayload = z
   .object({
     enc: z.string().meta({ description: 'HPKE encapsulated key, base64url.' }),
-    ciphertext: z.string().meta({ description: 'HPKE ciphertext of {code?, link?, channel, from, receivedAt, requestId}.' }),
+    ciphertext: z
+      .string()
+      .meta({ description: 'HPKE ciphertext of {code?, link?, channel, from, receivedAt, requestId}.' }),
     metadata: z.object({ channel: z.enum(['email', 'sms']), from: z.string(), receivedAt: Timestamp }),
   })
   .meta({
