@@ -2,6 +2,7 @@
 import { AuditApi } from './audit.js';
 import { type ClientOptions, Transport } from './http.js';
 import { AgentsApi } from './identity.js';
+import { RelayApi } from './relay.js';
 import type { Me } from './types.js';
 
 /**
@@ -16,11 +17,14 @@ export class Latchkey {
   readonly agents: AgentsApi;
   /** The audit trail (operator tokens only). */
   readonly audit: AuditApi;
+  /** The OTP relay: agents ask for codes and read them once; humans approve (see `relay.settings`). */
+  readonly relay: RelayApi;
 
   constructor(options: ClientOptions) {
     this.#t = new Transport(options);
     this.agents = new AgentsApi(this.#t);
     this.audit = new AuditApi(this.#t);
+    this.relay = new RelayApi(this.#t);
   }
 
   /** The server this client talks to. */

@@ -15,4 +15,5 @@ export {
 } from './hpke.js';
 export type { ClientOptions } from './http.js';
 export { AgentKeysApi, AgentsApi } from './identity.js';
+export { RelayApi, RelayHandle, RelaySettingsApi } from './relay.js';
 export type * from './types.js';
