@@ -48,7 +48,7 @@ export class RelayHandle {
   /** Rebuilds a handle from a request id and a private key exported earlier (e.g. by the CLI, from a 0600 file). */
   static restore(id: string, privateKey: string): RelayHandle {
     const raw = fromBase64Url(privateKey.trim());
-    if (!raw || raw.length !== 32) {
+    if (raw?.length !== 32) {
       throw new LatchkeyError({
         code: 'RELAY_KEY_INVALID',
         message: 'The relay private key must be 32 bytes of base64url.',

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerRelayCommands } from './commands/relay.js';
 import { registerServeCommand } from './commands/serve.js';
 import { type Io, processIo } from './output.js';
 import { createRunner } from './runner.js';
@@ -26,6 +27,7 @@ export async function runCli(
   registerServeCommand(program, runner);
   registerAgentCommands(program, runner);
   registerAuditCommands(program, runner);
+  registerRelayCommands(program, runner);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

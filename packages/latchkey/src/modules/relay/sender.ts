@@ -79,6 +79,6 @@ export function senderMatches(expected: ExpectedSender, channel: 'email' | 'sms'
  * automatic forwarding through DKIM.
  */
 export function dmarcPassesFor(from: string, auth: { dmarc: string; fromDomain: string | null } | null): boolean {
-  if (!auth || auth.dmarc !== 'pass' || auth.fromDomain === null) return false;
+  if (auth?.dmarc !== 'pass' || auth.fromDomain === null) return false;
   return domainOf(from) === auth.fromDomain.toLowerCase().replace(/\.$/, '');
 }
