@@ -8,8 +8,12 @@ import type { Database } from './schema.js';
 
 const MIGRATION_TABLE = 'latchkey_migrations';
 
-/** Applies every pending migration. @throws Error naming the failed migration. */
-export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+/**
+ * Applies every pending migration. @throws Error naming the failed migration.
+ * On PostgreSQL, `schema` names the schema the store lives in: Kysely's introspection sees every schema of the
+ * database, so without it a migration table in another schema would be taken for ours.
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect, schema?: string): Promise<string[]> {
   const types = columnTypes(dialect);
   const provider: MigrationProvider = {
     async getMigrations() {
@@ -18,18 +22,12 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
       return out;
     },
   };
-  // Kysely looks for its tables in every schema unless told which one: with several stores in one PostgreSQL
-  // database (tests, or schemas per deployment) it would find another store's lock table and never create its own.
-  const schema =
-    dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
-    ...(schema ? { migrationTableSchema: schema } : {}),
+    ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -2,6 +2,7 @@
 // then migrate, then record check values for new key versions.
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { CompiledQuery } from 'kysely';
+import pg from 'pg';
 import type { Keyring } from '../crypto/keyring.js';
 import { MasterKeyError } from '../crypto/keyring.js';
 import { type DatabaseTarget, openDatabase } from './database.js';
@@ -75,7 +76,15 @@ export async function openStore(
       }
     }
     const { keyring, sourceName } = keyringFor(exists);
-    await migrateToLatest(open.db, open.dialect);
+    if (target.kind === 'postgres') {
+      // Kysely creates its bookkeeping tables before taking its own lock, and concurrent CREATE TABLE IF NOT
+      // EXISTS can collide in PostgreSQL's catalog: hold a session lock around the whole migration.
+      await withPostgresLock(target.url, `latchkey-migrate:${target.schema ?? 'public'}`, () =>
+        migrateToLatest(open.db, open.dialect, target.schema),
+      );
+    } else {
+      await migrateToLatest(open.db, open.dialect);
+    }
     await store.write(async (tx) => {
       const now = clock.now();
       for (const version of keyring.versions) {
@@ -90,6 +99,18 @@ export async function openStore(
   } catch (err) {
     await store.close();
     throw err;
+  }
+}
+
+/** Runs `fn` while holding a PostgreSQL advisory lock named `name` on a dedicated connection. */
+async function withPostgresLock<T>(url: string, name: string, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [name]);
+    return await fn();
+  } finally {
+    await client.end();
   }
 }
 
