@@ -94,6 +94,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     const relay = createRelayService({
       store,
       audit,
+      identity,
       clock,
       envelope,
       notifier: store.notifier,

@@ -3,6 +3,7 @@ import { fromBase64Url, generateKeyPair, type HpkeKeyPair, hpkeOpen, toBase64Url
 import { expect } from 'vitest';
 import { newId } from '../crypto/ids.js';
 import { mintToken } from '../crypto/tokens.js';
+import type { LatchkeyServer } from '../main.js';
 import type { RelayMail } from '../modules/relay/relay-capture.js';
 import type { TestServer } from './server.js';
 
@@ -111,6 +112,27 @@ export async function relayTrail(ts: TestServer, requestId: string): Promise<str
     .filter((e) => e.target.id === requestId)
     .reverse()
     .map((e) => [e.action, e.outcome, e.reason].filter(Boolean).join(':'));
+}
+
+/** Sends JSON to a server built with `createServer` (tests that restart or run two instances); parses the answer. */
+export async function injectJson(
+  server: LatchkeyServer,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  token: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert response shapes at run time, field by field.
+): Promise<{ status: number; body: any }> {
+  const res = await server.app.inject({
+    method,
+    url,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  return { status: res.statusCode, body: res.body.length > 0 ? JSON.parse(res.body) : undefined };
 }
 
 /** A fresh id that names nothing. */

@@ -9,9 +9,9 @@ import { Writable } from 'node:stream';
 import { generateKeyPair, toBase64Url } from '@latchkey/sdk';
 import { describe, expect, it } from 'vitest';
 import { loadServeConfig } from '../../config/config.js';
-import { createServer, type LatchkeyServer } from '../../main.js';
+import { createServer } from '../../main.js';
 import { TEST_DATABASE_URL } from '../../test-support/postgres.js';
-import { openPayload } from '../../test-support/relay.js';
+import { injectJson, openPayload } from '../../test-support/relay.js';
 import { newSite, storeKinds } from '../../test-support/stores.js';
 
 function logSink(): { stream: Writable; text: () => string } {
@@ -23,25 +23,6 @@ function logSink(): { stream: Writable; text: () => string } {
     },
   });
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
-async function call(
-  server: LatchkeyServer,
-  method: 'GET' | 'POST' | 'PUT',
-  url: string,
-  token: string,
-  body?: unknown,
-) {
-  const res = await server.app.inject({
-    method,
-    url,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  return { status: res.statusCode, body: res.body.length > 0 ? JSON.parse(res.body) : undefined };
 }
 
 /** Every place a secret could have been written, as one haystack per place. */
@@ -76,18 +57,18 @@ describe('a canary code leaves no trace', () => {
         const marker = `canary-body-${randomInt(1e9, 9e9)}`;
         const sender = `+1555${randomInt(1_000_000, 9_999_999)}`;
         const admin = server.adminToken ?? '';
-        const agent = (await call(server, 'POST', '/v1/agents', admin, { name: 'canary-bot' })).body;
+        const agent = (await injectJson(server, 'POST', '/v1/agents', admin, { name: 'canary-bot' })).body;
         const keys = generateKeyPair();
         const privateB64 = toBase64Url(keys.privateKey);
-        const req = await call(server, 'POST', '/v1/relay/requests', agent.apiKey, {
+        const req = await injectJson(server, 'POST', '/v1/relay/requests', agent.apiKey, {
           reason: 'canary',
           channel: 'sms',
           publicKey: toBase64Url(keys.publicKey),
         });
         expect(req.status).toBe(202);
-        await call(server, 'POST', `/v1/relay/requests/${req.body.id}/approve`, admin);
-        const capture = (await call(server, 'POST', '/v1/relay/settings/capture-token', admin)).body.token;
-        const sms = await call(server, 'POST', '/v1/relay/capture/sms', capture, {
+        await injectJson(server, 'POST', `/v1/relay/requests/${req.body.id}/approve`, admin);
+        const capture = (await injectJson(server, 'POST', '/v1/relay/settings/capture-token', admin)).body.token;
+        const sms = await injectJson(server, 'POST', '/v1/relay/capture/sms', capture, {
           from: sender,
           body: `Your verification code is ${code}. ${marker}`,
         });
@@ -127,7 +108,7 @@ describe('a canary code leaves no trace', () => {
         // Between capture and the read, the store holds only the sealed payload.
         assertClean('captured');
 
-        const consumed = await call(server, 'POST', `/v1/relay/requests/${req.body.id}/consume`, agent.apiKey);
+        const consumed = await injectJson(server, 'POST', `/v1/relay/requests/${req.body.id}/consume`, agent.apiKey);
         expect(consumed.status).toBe(200);
         expect(openPayload(keys.privateKey, consumed.body)).toMatchObject({
           code,

@@ -5,21 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadServeConfig } from '../../config/config.js';
 import { createServer, type LatchkeyServer } from '../../main.js';
 import { pgAvailable } from '../../test-support/postgres.js';
-import { openPayload } from '../../test-support/relay.js';
+import { injectJson, openPayload } from '../../test-support/relay.js';
 import { newSite, type StoreSite, storeKinds } from '../../test-support/stores.js';
-
-async function call(server: LatchkeyServer, method: 'GET' | 'POST', url: string, token: string, body?: unknown) {
-  const res = await server.app.inject({
-    method,
-    url,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  return { status: res.statusCode, body: res.body.length > 0 ? JSON.parse(res.body) : undefined };
-}
 
 function configOf(site: StoreSite) {
   return loadServeConfig(
@@ -31,16 +18,16 @@ function configOf(site: StoreSite) {
 /** Runs request → approve → SMS capture on `server`; returns what the agent needs to read the code. */
 async function captured(server: LatchkeyServer, code: string) {
   const admin = server.adminToken ?? '';
-  const agent = (await call(server, 'POST', '/v1/agents', admin, { name: `bot-${code}` })).body;
+  const agent = (await injectJson(server, 'POST', '/v1/agents', admin, { name: `bot-${code}` })).body;
   const keys = generateKeyPair();
-  const req = await call(server, 'POST', '/v1/relay/requests', agent.apiKey, {
+  const req = await injectJson(server, 'POST', '/v1/relay/requests', agent.apiKey, {
     reason: 'one read',
     channel: 'sms',
     publicKey: toBase64Url(keys.publicKey),
   });
-  await call(server, 'POST', `/v1/relay/requests/${req.body.id}/approve`, admin);
-  const token = (await call(server, 'POST', '/v1/relay/settings/capture-token', admin)).body.token;
-  const sms = await call(server, 'POST', '/v1/relay/capture/sms', token, {
+  await injectJson(server, 'POST', `/v1/relay/requests/${req.body.id}/approve`, admin);
+  const token = (await injectJson(server, 'POST', '/v1/relay/settings/capture-token', admin)).body.token;
+  const sms = await injectJson(server, 'POST', '/v1/relay/capture/sms', token, {
     from: '+15550100199',
     body: `code ${code}`,
   });
@@ -57,16 +44,16 @@ describe.skipIf(!pgAvailable)('the one read across two PostgreSQL instances', ()
       const r = await captured(a, '271828');
       const results = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          call(i % 2 === 0 ? a : b, 'POST', `/v1/relay/requests/${r.id}/consume`, r.apiKey),
+          injectJson(i % 2 === 0 ? a : b, 'POST', `/v1/relay/requests/${r.id}/consume`, r.apiKey),
         ),
       );
       const ok = results.filter((x) => x.status === 200);
       expect(ok).toHaveLength(1);
       expect(results.filter((x) => x.status === 410).length).toBe(99);
       expect(openPayload(r.keys.privateKey, ok[0]?.body).code).toBe('271828');
-      const events = await call(a, 'GET', '/v1/audit?action=relay.consume&limit=10', a.adminToken ?? '');
+      const events = await injectJson(a, 'GET', '/v1/audit?action=relay.consume&limit=10', a.adminToken ?? '');
       expect(events.body.events).toHaveLength(1);
-      expect((await call(b, 'GET', '/v1/audit/verify', a.adminToken ?? '')).body.ok).toBe(true);
+      expect((await injectJson(b, 'GET', '/v1/audit/verify', a.adminToken ?? '')).body.ok).toBe(true);
     } finally {
       await a.close();
       await b.close();
@@ -82,17 +69,17 @@ describe.skipIf(!pgAvailable)('waiting across two PostgreSQL instances', () => {
     const b = await createServer(configOf(site));
     try {
       const admin = a.adminToken ?? '';
-      const agent = (await call(a, 'POST', '/v1/agents', admin, { name: 'waiting-bot' })).body;
-      const req = await call(a, 'POST', '/v1/relay/requests', agent.apiKey, {
+      const agent = (await injectJson(a, 'POST', '/v1/agents', admin, { name: 'waiting-bot' })).body;
+      const req = await injectJson(a, 'POST', '/v1/relay/requests', agent.apiKey, {
         reason: 'wait across instances',
         channel: 'sms',
         publicKey: toBase64Url(generateKeyPair().publicKey),
       });
       const started = Date.now();
-      const waiting = call(b, 'GET', `/v1/relay/requests/${req.body.id}/wait?timeoutSeconds=20`, agent.apiKey);
-      await call(a, 'POST', `/v1/relay/requests/${req.body.id}/approve`, admin);
-      const token = (await call(a, 'POST', '/v1/relay/settings/capture-token', admin)).body.token;
-      await call(a, 'POST', '/v1/relay/capture/sms', token, { from: '+15550100199', body: 'code 424242' });
+      const waiting = injectJson(b, 'GET', `/v1/relay/requests/${req.body.id}/wait?timeoutSeconds=20`, agent.apiKey);
+      await injectJson(a, 'POST', `/v1/relay/requests/${req.body.id}/approve`, admin);
+      const token = (await injectJson(a, 'POST', '/v1/relay/settings/capture-token', admin)).body.token;
+      await injectJson(a, 'POST', '/v1/relay/capture/sms', token, { from: '+15550100199', body: 'code 424242' });
       const waited = await waiting;
       expect(waited.body.status).toBe('otp_received');
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -112,13 +99,13 @@ describe('a consumed code stays consumed after a restart', () => {
       const admin = server.adminToken ?? '';
       try {
         const r = await captured(server, '161803');
-        expect((await call(server, 'POST', `/v1/relay/requests/${r.id}/consume`, r.apiKey)).status).toBe(200);
+        expect((await injectJson(server, 'POST', `/v1/relay/requests/${r.id}/consume`, r.apiKey)).status).toBe(200);
         await server.close();
         server = await createServer(configOf(site));
-        const again = await call(server, 'POST', `/v1/relay/requests/${r.id}/consume`, r.apiKey);
+        const again = await injectJson(server, 'POST', `/v1/relay/requests/${r.id}/consume`, r.apiKey);
         expect(again.status).toBe(410);
         expect(again.body.error.code).toBe('RELAY_ALREADY_CONSUMED');
-        expect((await call(server, 'GET', `/v1/relay/requests/${r.id}`, admin)).body.status).toBe('consumed');
+        expect((await injectJson(server, 'GET', `/v1/relay/requests/${r.id}`, admin)).body.status).toBe('consumed');
       } finally {
         await server.close();
         await site.cleanup();

@@ -7,7 +7,7 @@ import { fakeClock } from '../../core/clock.js';
 import { verifyWebhook } from '../../crypto/webhook-signature.js';
 import { createServer } from '../../main.js';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS } from '../../modules/relay/relay-events.js';
-import { addOperator, captureToken, newAgent, postSms, requestOtp } from '../../test-support/relay.js';
+import { addOperator, captureToken, injectJson, newAgent, postSms, requestOtp } from '../../test-support/relay.js';
 import { describeEachServer, type TestServer } from '../../test-support/server.js';
 import { newSite, storeKinds } from '../../test-support/stores.js';
 import { startWebhookReceiver } from '../../test-support/webhook-receiver.js';
@@ -253,15 +253,8 @@ describe('relay webhooks survive a restart', () => {
       let server = await createServer(config, { clock });
       try {
         const admin = server.adminToken ?? '';
-        const call = async (method: 'POST' | 'PUT', url: string, token: string, body: unknown) => {
-          const res = await server.app.inject({
-            method,
-            url,
-            headers: { authorization: `Bearer ${token}` },
-            payload: body as object,
-          });
-          return res.json();
-        };
+        const call = async (method: 'POST' | 'PUT', url: string, token: string, body: unknown) =>
+          (await injectJson(server, method, url, token, body)).body;
         await call('PUT', '/v1/relay/settings/webhook', admin, { url: receiver.url(path) });
         const agent = await call('POST', '/v1/agents', admin, { name: 'restart-bot' });
         await call('POST', '/v1/relay/requests', agent.apiKey, {

@@ -4,7 +4,7 @@ import { appError } from '../../core/app-error.js';
 import { sealRelayPayload } from '../../crypto/hpke.js';
 import { hashSecret, parseCaptureToken, secretMatches } from '../../crypto/tokens.js';
 import { type CaptureMessage, type MismatchReason, matchRequest } from './capture-match.js';
-import { chainOfRequest, publishStatuses, type RelayDeps } from './relay-deps.js';
+import { appendRequestEvent, chainOfRequest, publishStatuses, type RelayDeps } from './relay-deps.js';
 import { captureContext } from './relay-keys.js';
 import type { RelayRequestRecord } from './relay-repo.js';
 
@@ -138,14 +138,10 @@ export function createRelayCapture(deps: RelayDeps): RelayCapture {
           capturedAt,
         });
         if (!u) return undefined;
-        await audit.append(tx, {
-          orgId: u.orgId,
+        await appendRequestEvent(deps, tx, u, {
           actor: SYSTEM,
-          delegationChain: chainOfRequest(u),
           action: 'relay.capture',
-          target: { type: 'relay_request', id: u.id },
           outcome: 'success',
-          agentId: u.agentId,
           reason: message.channel,
           requestId,
         });

@@ -5,7 +5,7 @@ import { denyWithAudit } from '../audit/deny.js';
 import { identityError } from '../identity/identity-errors.js';
 import type { RequestContext } from '../identity/principal.js';
 import { actorOf } from '../identity/principal.js';
-import { chainOfRequest, kickOutbox, publishStatuses, queueEvent, type RelayDeps } from './relay-deps.js';
+import { appendRequestEvent, kickOutbox, publishStatuses, queueEvent, type RelayDeps } from './relay-deps.js';
 import { relayError } from './relay-errors.js';
 import { captureContext } from './relay-keys.js';
 import type { MessageChannel, RelayRequestRecord } from './relay-repo.js';
@@ -35,19 +35,15 @@ const ALARM_WINDOW_MS = 60_000;
 
 /** Builds the consume and expiry part of the relay service. */
 export function createRelayConsume(deps: RelayDeps, requests: RelayRequests): RelayConsume {
-  const { store, audit, clock, envelope } = deps;
+  const { store, clock, envelope } = deps;
 
   async function reread(ctx: RequestContext, r: RelayRequestRecord): Promise<never> {
     const now = clock.now();
     const queued = await store.write(async (tx) => {
-      await audit.append(tx, {
-        orgId: r.orgId,
+      await appendRequestEvent(deps, tx, r, {
         actor: actorOf(ctx.principal),
-        delegationChain: chainOfRequest(r),
         action: 'relay.reread',
-        target: { type: 'relay_request', id: r.id },
         outcome: 'denied',
-        agentId: r.agentId,
         reason: 'already_consumed',
         requestId: ctx.requestId,
       });
@@ -75,14 +71,10 @@ export function createRelayConsume(deps: RelayDeps, requests: RelayRequests): Re
     const expired = await store.write(async (tx) => {
       const u = await tx.relay.transitionRequest(r.orgId, r.id, { from: ['otp_received'], to: 'expired', at: now });
       if (u) {
-        await audit.append(tx, {
-          orgId: r.orgId,
+        await appendRequestEvent(deps, tx, u, {
           actor: SYSTEM,
-          delegationChain: chainOfRequest(u),
           action: 'relay.expire',
-          target: { type: 'relay_request', id: r.id },
           outcome: 'success',
-          agentId: r.agentId,
           requestId: ctx.requestId,
         });
       }
@@ -110,14 +102,10 @@ export function createRelayConsume(deps: RelayDeps, requests: RelayRequests): Re
         const c = await tx.relay.claimPayload(r.orgId, p.agentId, id, now);
         if (!c) return undefined;
         // Audited inside the claim's transaction: the payload leaves only once its event has committed.
-        await audit.append(tx, {
-          orgId: r.orgId,
+        await appendRequestEvent(deps, tx, c.request, {
           actor: actorOf(p),
-          delegationChain: chainOfRequest(c.request),
           action: 'relay.consume',
-          target: { type: 'relay_request', id },
           outcome: 'success',
-          agentId: p.agentId,
           requestId: ctx.requestId,
         });
         return c;
@@ -158,15 +146,7 @@ export function createRelayConsume(deps: RelayDeps, requests: RelayRequests): Re
         const expired = await store.write(async (tx) => {
           const rows = await tx.relay.expireDue(now, EXPIRE_BATCH);
           for (const r of rows) {
-            await audit.append(tx, {
-              orgId: r.orgId,
-              actor: SYSTEM,
-              delegationChain: chainOfRequest(r),
-              action: 'relay.expire',
-              target: { type: 'relay_request', id: r.id },
-              outcome: 'success',
-              agentId: r.agentId,
-            });
+            await appendRequestEvent(deps, tx, r, { actor: SYSTEM, action: 'relay.expire', outcome: 'success' });
           }
           return rows;
         });

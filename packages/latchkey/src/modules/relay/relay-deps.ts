@@ -7,7 +7,8 @@ import { newId } from '../../crypto/ids.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditRepo } from '../audit/audit-repo.js';
 import type { IdentityRepo } from '../identity/identity-repo.js';
-import { agentChain, type ChainLink } from '../identity/principal.js';
+import type { IdentityService } from '../identity/identity-service.js';
+import { type Actor, agentChain, type ChainLink } from '../identity/principal.js';
 import type { WebhookTransport } from './relay-dispatcher.js';
 import { OUTBOX_CHANNEL } from './relay-dispatcher.js';
 import { eventBody, type RelayEventType } from './relay-events.js';
@@ -31,6 +32,8 @@ export type RelayExtractor = (input: {
 export interface RelayDeps {
   store: Transactor<{ relay: RelayRepo; identity: IdentityRepo; audit: AuditRepo }>;
   audit: AuditLog;
+  /** For `agent` references (id or name) in the caller's org. */
+  identity: Pick<IdentityService, 'resolveActingAgent'>;
   clock: Clock;
   envelope: Envelope;
   notifier: Notifier;
@@ -53,6 +56,26 @@ export function chainOfRequest(r: RelayRequestRecord): ChainLink[] {
     { id: r.orgId, name: r.orgName },
     { id: r.agentId, name: r.agentName },
   );
+}
+
+/** Appends an event about one request (its org, agent and chain) in the caller's transaction. */
+export function appendRequestEvent(
+  deps: Pick<RelayDeps, 'audit'>,
+  tx: { audit: AuditRepo },
+  r: RelayRequestRecord,
+  event: { actor: Actor; action: string; outcome: 'success' | 'denied'; reason?: string; requestId?: string | null },
+) {
+  return deps.audit.append(tx, {
+    orgId: r.orgId,
+    actor: event.actor,
+    delegationChain: chainOfRequest(r),
+    action: event.action,
+    target: { type: 'relay_request', id: r.id },
+    outcome: event.outcome,
+    agentId: r.agentId,
+    reason: event.reason ?? null,
+    requestId: event.requestId ?? null,
+  });
 }
 
 /** Sends status signals after commit; a lost signal only delays a waiter until its next re-check. */

@@ -5,11 +5,10 @@ import { parseRelayPublicKey } from '../../crypto/hpke.js';
 import { isId, newId } from '../../crypto/ids.js';
 import { denyWithAudit } from '../audit/deny.js';
 import { identityError } from '../identity/identity-errors.js';
-import type { AgentRecord } from '../identity/identity-repo.js';
-import { AGENT_NAME } from '../identity/identity-service.js';
 import { actorOf, type RequestContext } from '../identity/principal.js';
 import { compileFromGlob, compilePattern } from './pattern.js';
 import {
+  appendRequestEvent,
   approvalLinks,
   chainOfRequest,
   kickOutbox,
@@ -74,7 +73,7 @@ export interface RelayRequests {
 
 /** Builds the request part of the relay service. */
 export function createRelayRequests(deps: RelayDeps): RelayRequests {
-  const { store, audit, clock } = deps;
+  const { store, clock } = deps;
 
   const view = (r: RelayRequestRecord): RelayRequestView => ({
     ...r,
@@ -130,14 +129,10 @@ export function createRelayRequests(deps: RelayDeps): RelayRequests {
         ...(change.decidedBy !== undefined ? { decidedBy: change.decidedBy } : {}),
       });
       if (!u) return undefined;
-      await audit.append(tx, {
-        orgId: r.orgId,
+      await appendRequestEvent(deps, tx, u, {
         actor: actorOf(ctx.principal),
-        delegationChain: chainOfRequest(u),
         action: change.action,
-        target: { type: 'relay_request', id: r.id },
         outcome: 'success',
-        agentId: r.agentId,
         requestId: ctx.requestId,
       });
       return u;
@@ -214,18 +209,14 @@ export function createRelayRequests(deps: RelayDeps): RelayRequests {
           updatedAt: now,
           expiresAt: now + v.ttl * 1000,
         });
-        const base = { orgId: p.orgId, agentId: p.agentId, requestId: ctx.requestId };
-        const target = { type: 'relay_request', id };
         const fresh = await tx.relay.findRequest(p.orgId, id);
         if (!fresh) throw new Error('inserted relay request not found');
-        const chain = chainOfRequest(fresh);
-        await audit.append(tx, {
-          ...base,
+        const requestId = ctx.requestId;
+        await appendRequestEvent(deps, tx, fresh, {
           actor: actorOf(p),
-          delegationChain: chain,
           action: 'relay.request',
-          target,
           outcome: 'success',
+          requestId,
         });
         // A standing approval covers only requests that name their sender: that is what the human agreed to.
         const standing = v.expectedSender
@@ -236,24 +227,18 @@ export function createRelayRequests(deps: RelayDeps): RelayRequests {
               now,
             })
           : undefined;
-        const links = approvalLinks(deps, id);
-        const agent = { id: p.agentId, name: p.agentName };
+        const about = {
+          requestId: id,
+          agent: { id: p.agentId, name: p.agentName },
+          reason: v.reason,
+          expectedSender: v.expectedSender,
+          ...approvalLinks(deps, id),
+        };
+        const event = { orgId: p.orgId, humanId: p.creatorId, at: now };
         if (!standing) {
-          queued = await queueEvent(tx, {
-            orgId: p.orgId,
-            humanId: p.creatorId,
-            type: 'relay.approval_requested',
-            at: now,
-            data: {
-              requestId: id,
-              agent,
-              reason: v.reason,
-              expectedSender: v.expectedSender,
-              channel: v.channel,
-              expiresAt: new Date(now + v.ttl * 1000).toISOString(),
-              ...links,
-            },
-          });
+          const expiresAt = new Date(now + v.ttl * 1000).toISOString();
+          const data = { ...about, channel: v.channel, expiresAt };
+          queued = await queueEvent(tx, { ...event, type: 'relay.approval_requested', data });
           return fresh;
         }
         const approved = await tx.relay.transitionRequest(p.orgId, id, {
@@ -264,30 +249,15 @@ export function createRelayRequests(deps: RelayDeps): RelayRequests {
           standingApprovalId: standing.id,
         });
         if (!approved) throw new Error('new relay request could not be approved');
-        await audit.append(tx, {
-          ...base,
+        await appendRequestEvent(deps, tx, approved, {
           actor: { type: 'human', id: p.creatorId, name: p.creatorName },
-          delegationChain: chain,
           action: 'relay.approve',
-          target,
           outcome: 'success',
           reason: `standing_approval ${standing.id}`,
+          requestId,
         });
-        queued = await queueEvent(tx, {
-          orgId: p.orgId,
-          humanId: p.creatorId,
-          type: 'relay.auto_approved',
-          at: now,
-          data: {
-            requestId: id,
-            agent,
-            reason: v.reason,
-            expectedSender: v.expectedSender,
-            standingApprovalId: standing.id,
-            remaining: standing.remaining,
-            ...links,
-          },
-        });
+        const data = { ...about, standingApprovalId: standing.id, remaining: standing.remaining };
+        queued = await queueEvent(tx, { ...event, type: 'relay.auto_approved', data });
         return approved;
       });
       if (!created) {
@@ -308,19 +278,11 @@ export function createRelayRequests(deps: RelayDeps): RelayRequests {
       if (query.cursor !== undefined && !isId('rly', query.cursor)) {
         throw invalidField('cursor', 'is not a cursor this server issued');
       }
-      let agentId: string | undefined;
-      if (p.kind === 'agent') {
-        if (query.agent !== undefined && query.agent !== p.agentId && query.agent !== p.agentName) {
-          throw identityError('AGENT_NOT_FOUND');
-        }
-        agentId = p.agentId;
-      } else if (query.agent !== undefined) {
-        let agent: AgentRecord | undefined;
-        if (isId('agt', query.agent)) agent = await store.read.identity.findAgentById(p.orgId, query.agent);
-        else if (AGENT_NAME.test(query.agent)) agent = await store.read.identity.findAgentByName(p.orgId, query.agent);
-        if (!agent) throw identityError('AGENT_NOT_FOUND');
-        agentId = agent.id;
-      }
+      // An agent lists its own; an operator its org's, or one agent's (by id or name).
+      const agentId =
+        p.kind === 'agent' || query.agent !== undefined
+          ? (await deps.identity.resolveActingAgent(ctx, query.agent)).agent.id
+          : undefined;
       const rows = await store.read.relay.listRequests(p.orgId, {
         limit: limit + 1,
         ...(agentId !== undefined ? { agentId } : {}),

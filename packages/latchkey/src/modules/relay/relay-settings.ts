@@ -4,11 +4,11 @@ import { invalidField } from '../../core/app-error.js';
 import { isId, newId } from '../../crypto/ids.js';
 import { mintCaptureToken } from '../../crypto/tokens.js';
 import { generateWebhookSecret } from '../../crypto/webhook-signature.js';
+import type { AuditRepo } from '../audit/audit-repo.js';
+import type { AuditTarget } from '../audit/chain.js';
 import { denyWithAudit } from '../audit/deny.js';
 import { identityError } from '../identity/identity-errors.js';
-import type { AgentRecord } from '../identity/identity-repo.js';
-import { AGENT_NAME } from '../identity/identity-service.js';
-import { actorOf, agentChain, chainOf, type Principal, type RequestContext } from '../identity/principal.js';
+import { actorOf, chainOf, type Principal, type RequestContext } from '../identity/principal.js';
 import { kickOutbox, queueEvent, type RelayDeps } from './relay-deps.js';
 import { relayError } from './relay-errors.js';
 import { webhookSecretContext } from './relay-keys.js';
@@ -69,18 +69,17 @@ export function createRelaySettings(deps: RelayDeps): RelaySettings {
     return p;
   }
 
-  async function record(ctx: RequestContext, p: Operator, action: string, target: { type: string; id?: string }) {
-    await store.write((tx) =>
-      audit.append(tx, {
-        orgId: p.orgId,
-        actor: actorOf(p),
-        delegationChain: chainOf(p),
-        action,
-        target,
-        outcome: 'success',
-        requestId: ctx.requestId,
-      }),
-    );
+  /** Appends a success event about the operator's own settings, in the caller's transaction. */
+  function own(tx: { audit: AuditRepo }, ctx: RequestContext, p: Operator, action: string, target: AuditTarget) {
+    return audit.append(tx, {
+      orgId: p.orgId,
+      actor: actorOf(p),
+      delegationChain: chainOf(p),
+      action,
+      target,
+      outcome: 'success',
+      requestId: ctx.requestId,
+    });
   }
 
   function standingView(s: StandingApprovalRecord): StandingApprovalView {
@@ -121,15 +120,7 @@ export function createRelaySettings(deps: RelayDeps): RelaySettings {
       const now = clock.now();
       await store.write(async (tx) => {
         await tx.relay.setWebhook(p.humanId, p.orgId, { url: input.url, sealedSecret, wrappedKey: wrapped }, now);
-        await audit.append(tx, {
-          orgId: p.orgId,
-          actor: actorOf(p),
-          delegationChain: chainOf(p),
-          action: 'relay.webhook.set',
-          target: { type: 'relay_webhook', id: p.humanId },
-          outcome: 'success',
-          requestId: ctx.requestId,
-        });
+        await own(tx, ctx, p, 'relay.webhook.set', { type: 'relay_webhook', id: p.humanId });
       });
       return { url: input.url, secret, updatedAt: now };
     },
@@ -137,7 +128,7 @@ export function createRelaySettings(deps: RelayDeps): RelaySettings {
     async deleteWebhook(ctx) {
       const p = await operator(ctx, 'relay.webhook.delete');
       if (await store.write((tx) => tx.relay.clearWebhook(p.humanId, clock.now()))) {
-        await record(ctx, p, 'relay.webhook.delete', { type: 'relay_webhook', id: p.humanId });
+        await store.write((tx) => own(tx, ctx, p, 'relay.webhook.delete', { type: 'relay_webhook', id: p.humanId }));
       }
     },
 
@@ -163,15 +154,7 @@ export function createRelaySettings(deps: RelayDeps): RelaySettings {
       const now = clock.now();
       await store.write(async (tx) => {
         await tx.relay.setCaptureToken(p.humanId, p.orgId, secretHash, now);
-        await audit.append(tx, {
-          orgId: p.orgId,
-          actor: actorOf(p),
-          delegationChain: chainOf(p),
-          action: 'relay.capture_token.create',
-          target: { type: 'capture_token', id: p.humanId },
-          outcome: 'success',
-          requestId: ctx.requestId,
-        });
+        await own(tx, ctx, p, 'relay.capture_token.create', { type: 'capture_token', id: p.humanId });
       });
       return { token, smsCaptureUrl: smsCaptureUrl(), createdAt: now };
     },
@@ -179,18 +162,16 @@ export function createRelaySettings(deps: RelayDeps): RelaySettings {
     async deleteCaptureToken(ctx) {
       const p = await operator(ctx, 'relay.capture_token.delete');
       if (await store.write((tx) => tx.relay.clearCaptureToken(p.humanId, clock.now()))) {
-        await record(ctx, p, 'relay.capture_token.delete', { type: 'capture_token', id: p.humanId });
+        await store.write((tx) =>
+          own(tx, ctx, p, 'relay.capture_token.delete', { type: 'capture_token', id: p.humanId }),
+        );
       }
     },
 
     async createStandingApproval(ctx, input) {
       const p = await operator(ctx, 'relay.standing.create');
-      let agent: AgentRecord | undefined;
-      if (isId('agt', input.agent)) agent = await store.read.identity.findAgentById(p.orgId, input.agent);
-      else if (AGENT_NAME.test(input.agent)) agent = await store.read.identity.findAgentByName(p.orgId, input.agent);
-      if (!agent) throw identityError('AGENT_NOT_FOUND');
+      const { agent, chain } = await deps.identity.resolveActingAgent(ctx, input.agent);
       if (agent.status === 'revoked') throw identityError('AGENT_REVOKED');
-      const chain = agentChain({ id: p.humanId, name: p.humanName }, { id: p.orgId, name: p.orgName }, agent);
       if (agent.createdBy !== p.humanId) {
         // Codes for this agent come from its creator's phone or mailbox; only that human can pre-approve them.
         await denyWithAudit(
