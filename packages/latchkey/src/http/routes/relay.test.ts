@@ -200,6 +200,8 @@ describeEachServer(
       // A suspended agent cannot authenticate; its human may still deny.
       await ts.call('POST', `/v1/agents/${a.id}/suspend`);
       expect((await ts.call('GET', `/v1/relay/requests/${req.id}`, { token: a.apiKey })).status).toBe(403);
+      const forSuspended = await ts.call('POST', `/v1/relay/requests/${req.id}/approve`);
+      expect(forSuspended.body.error.code).toBe('AGENT_SUSPENDED');
       expect((await ts.call('POST', `/v1/relay/requests/${req.id}/deny`)).body.status).toBe('denied');
     });
 

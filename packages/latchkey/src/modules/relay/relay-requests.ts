@@ -313,6 +313,10 @@ export function createRelayRequests(deps: RelayDeps): RelayRequests {
           relayError('RELAY_NOT_APPROVER'),
         );
       }
+      // Approving for an agent that cannot act would only leave a code waiting for nobody (or for later misuse).
+      const agent = await store.read.identity.findAgentById(r.orgId, r.agentId);
+      if (agent?.status === 'revoked') throw identityError('AGENT_REVOKED');
+      if (agent?.status === 'suspended') throw identityError('AGENT_SUSPENDED');
       return transition(ctx, r, {
         action: 'relay.approve',
         verb: 'approve',
