@@ -65,10 +65,18 @@ describeEachServer('relay settings routes', (get) => {
       ['POST', '/v1/relay/settings/capture-token'],
       ['GET', '/v1/relay/standing-approvals'],
       ['GET', '/v1/relay/settings/webhook/deliveries'],
+      ['POST', '/v1/relay/settings/webhook/test'],
+      ['DELETE', '/v1/relay/settings/webhook'],
+      ['DELETE', '/v1/relay/settings/capture-token'],
+      ['POST', '/v1/relay/standing-approvals'],
+      ['DELETE', '/v1/relay/standing-approvals/sap_x'],
     ] as const) {
       const res = await ts.call(method, url, {
         token: agent.apiKey,
         ...(method === 'PUT' ? { body: { url: 'https://hooks.example.com/x' } } : {}),
+        ...(url === '/v1/relay/standing-approvals'
+          ? { body: { agent: agent.name, sender: 'bank.example', maxCodes: 1, withinHours: 1 } }
+          : {}),
       });
       expect({ url, status: res.status, code: res.body.error.code }).toEqual({
         url,

@@ -176,6 +176,8 @@ export function relayRoutes(relay: RelayService): AnyRoute[] {
         'RELAY_REQUEST_NOT_FOUND',
         'RELAY_INVALID_STATE',
         'RELAY_EXPIRED',
+        'AGENT_SUSPENDED',
+        'AGENT_REVOKED',
       ],
       handler: async ({ ctx, params }) => presentRelayRequest(await relay.approve(ctx, params.id)),
     }),
