@@ -13,6 +13,7 @@ import { createMetrics } from './http/metrics.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { relayRoutes } from './http/routes/relay.js';
+import { registerMcpHttp } from './mcp/http.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
 import { createAuditService } from './modules/audit/audit-service.js';
 import { createAuthenticator } from './modules/identity/authenticate.js';
@@ -122,6 +123,10 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
 
+    const closeMcp = registerMcpHttp(app, {
+      authenticate: (header, requestId) => authenticator.authenticate(header, requestId),
+    });
+
     return {
       config,
       app,
@@ -142,6 +147,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       async close() {
         // Background work first: pending relay waits answer at once, so draining requests does not wait for them.
         await relay.stop();
+        await closeMcp();
         await app.close();
         await store.close();
       },

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerRelayCommands } from './commands/relay.js';
 import { registerServeCommand } from './commands/serve.js';
 import { type Io, processIo } from './output.js';
@@ -28,6 +29,7 @@ export async function runCli(
   registerAgentCommands(program, runner);
   registerAuditCommands(program, runner);
   registerRelayCommands(program, runner);
+  registerMcpCommand(program, runner);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -4,13 +4,21 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { registerDirectReader } from './direct-read.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 /** An open store connection. */
 export interface OpenDatabase {
+  /** Writes (and reads inside transactions). */
   db: Kysely<Database>;
+  /**
+   * Reads outside transactions. For SQLite a second connection: in WAL mode it reads the last committed state
+   * while a group-commit batch holds the writer, so reads neither wait for a batch nor see its uncommitted rows.
+   * For PostgreSQL the same pool.
+   */
+  readDb: Kysely<Database>;
   dialect: Dialect;
   /** Human-readable location for logs (never a password). */
   location: string;
@@ -52,11 +60,21 @@ function openSqlite(file: string, readonly: boolean): OpenDatabase {
   const sqlite = new SQLite(file, { readonly, fileMustExist: readonly });
   applySqlitePragmas(sqlite, readonly);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  if (readonly) return { db, readDb: db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const reader = new SQLite(file);
+  applySqlitePragmas(reader);
+  const cached = withStatementCache(reader);
+  const readDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  registerDirectReader(readDb, (sql, parameters) => cached.prepare(sql).all(parameters));
   return {
     db,
+    readDb,
     dialect: 'sqlite',
     location: file,
-    close: () => db.destroy(),
+    close: async () => {
+      await readDb.destroy();
+      await db.destroy();
+    },
   };
 }
 
@@ -141,6 +159,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
   url.password = '';
   return {
     db,
+    readDb: db,
     dialect: 'postgres',
     location: `${url.host}${url.pathname}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),

@@ -2,6 +2,7 @@
 // query that runs on every request is built once per dialect and then executed with fresh parameters.
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Dialect } from './database.js';
+import { directReaderOf } from './direct-read.js';
 import type { Database } from './schema.js';
 
 type Compilable<Row> = { compile(): CompiledQuery<Row> };
@@ -35,6 +36,8 @@ export function precompiled<Row, A extends unknown[]>(
       const slot = slots[i];
       return slot === undefined ? p : args[slot];
     });
+    const direct = directReaderOf(db);
+    if (direct) return direct(query.sql, parameters) as Row[];
     return (await db.executeQuery<Row>({ ...query, parameters })).rows;
   };
 }

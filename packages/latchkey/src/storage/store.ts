@@ -54,7 +54,7 @@ export function createStore(open: OpenDatabase, notifier: Notifier = createLocal
     location: open.location,
     db,
     notifier,
-    read: reposOf(db, dialect),
+    read: reposOf(open.readDb, dialect),
     write(fn) {
       if (group) return group.run((trx) => fn(reposOf(trx, dialect)));
       return db.transaction().execute((trx) => fn(reposOf(trx, dialect)));

@@ -1,0 +1,62 @@
+// How MCP tools are defined: a zod input and output schema, a description written for a model, and a handler
+// that calls the HTTP API through the SDK (so audit, policy and limits apply exactly as for any client).
+import type { Latchkey } from '@latchkey/sdk';
+import { LatchkeyError } from '@latchkey/sdk';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { z } from 'zod';
+import type { RelayKeyring } from './relay-keys.js';
+
+/** What a tool handler can use: the SDK client of the calling agent and the session's relay keys. */
+export interface ToolContext {
+  lk: Latchkey;
+  relayKeys: RelayKeyring;
+}
+
+/** One MCP tool. */
+export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  /** For the model: what it returns, when to use it, what to watch out for. */
+  description: string;
+  input: I;
+  output: O;
+  /** Read-only tools let clients skip confirmation prompts. */
+  readOnly: boolean;
+  handler(ctx: ToolContext, input: z.infer<z.ZodObject<I>>): Promise<z.infer<z.ZodObject<O>>>;
+}
+
+/** Identity function keeping a tool's types inferred. */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDef<I, O>): ToolDef<I, O> {
+  return def;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the erased form of ToolDef; each tool is checked where it is defined.
+export type AnyTool = ToolDef<any, any>;
+
+/** Registers tools on an MCP server; API errors become tool errors the model can read, never exceptions. */
+export function registerTools(server: McpServer, tools: AnyTool[], ctx: ToolContext): void {
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { readOnlyHint: tool.readOnly, openWorldHint: false },
+      },
+      async (input: unknown) => {
+        try {
+          const result = await tool.handler(ctx, input as never);
+          return { structuredContent: result, content: [{ type: 'text' as const, text: JSON.stringify(result) }] };
+        } catch (err) {
+          const message =
+            err instanceof LatchkeyError
+              ? `${err.code} (HTTP ${err.status}): ${err.message}${err.details.map((d) => ` [${d.path}: ${d.message}]`).join('')}`
+              : `Tool failed: ${err instanceof Error ? err.message : String(err)}`;
+          return { isError: true, content: [{ type: 'text' as const, text: message }] };
+        }
+      },
+    );
+  }
+}
