@@ -26,11 +26,19 @@ for (const file of files) {
       const opts = { headers: setup.headers, seconds, connections };
       // Warm both up (JIT, caches), then measure them back to back.
       wrk(baseline.url + setup.path, { ...opts, seconds: 2 });
-      wrk(server.url + setup.path, { ...opts, seconds: 2 });
+      const warm = wrk(server.url + setup.path, { ...opts, seconds: 2 });
       const base = wrk(baseline.url + setup.path, opts);
       const ours = wrk(server.url + setup.path, opts);
       allOk = report(scenario.name, ours, base, scenario.target) && allOk;
-      if (setup.after) await setup.after(server);
+      // `after` may check what the load left behind (e.g. one audit event per request served).
+      if (setup.after) {
+        const checked = await setup.after(server, {
+          requests: warm.total + ours.total,
+          timeouts: warm.timeouts + ours.timeouts,
+          connections,
+        });
+        allOk = checked !== false && allOk;
+      }
     } finally {
       await baseline.stop();
     }

@@ -69,22 +69,24 @@ export function startServer(
   });
 }
 
-/** Runs the CLI to completion. */
+/** Runs the CLI to completion; `input`, when given, is written to its stdin. */
 export function cli(
   args: string[],
   env: Record<string, string> = {},
+  input?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (input !== undefined) proc.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    proc.stdout.on('data', (d: Buffer) => {
+    proc.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString();
     });
-    proc.stderr.on('data', (d: Buffer) => {
+    proc.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     proc.on('exit', (code) => resolve({ code, stdout, stderr }));

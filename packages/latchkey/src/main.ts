@@ -1,5 +1,7 @@
 // Composition root: load config → open storage → build services → start transports.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -7,12 +9,14 @@ import type { ServeConfig } from './config/config.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { createEnvelope } from './crypto/envelope.js';
 import { createKeyedHasher } from './crypto/keyed-hash.js';
-import { type LoadedMasterKey, loadMasterKey } from './crypto/master-key-source.js';
+import { type LoadedMasterKey, loadMasterKey, replaceKeyFile } from './crypto/master-key-source.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
+import { keysRoutes } from './http/routes/keys.js';
 import { relayRoutes } from './http/routes/relay.js';
+import { vaultRoutes } from './http/routes/vault.js';
 import { registerMcpHttp } from './mcp/http.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
 import { createAuditService } from './modules/audit/audit-service.js';
@@ -20,13 +24,22 @@ import { createAuthenticator } from './modules/identity/authenticate.js';
 import { bootstrapIdentity } from './modules/identity/bootstrap.js';
 import { createIdentityService } from './modules/identity/identity-service.js';
 import { extractMessage } from './modules/inbox/extract/index.js';
+import { createKeysService } from './modules/keys/keys-service.js';
+import type { WrappedKeyStore } from './modules/keys/wrapped-key-store.js';
+import { relayWrappedKeyStores } from './modules/relay/relay-keys.js';
 import { createRelayService, type RelayService } from './modules/relay/relay-service.js';
+import { vaultItemKeys } from './modules/vault/vault-keys.js';
+import { createVaultService } from './modules/vault/vault-service.js';
 import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
-import { storeSecret } from './storage/store-secrets.js';
+import { storeSecret, storeSecretKeys } from './storage/store-secrets.js';
 import { VERSION } from './version.js';
 import { createWebhookTransport } from './webhooks/transport.js';
+import { createQrDecoder } from './workers/qr-decoder.js';
+
+/** How often an instance reports its key versions; reports older than three intervals count as gone. */
+const KEY_REPORT_INTERVAL_MS = 30_000;
 
 /** A built server: storage open, services wired, transports ready to listen. */
 export interface LatchkeyServer {
@@ -90,6 +103,29 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     const authenticator = createAuthenticator({ store, audit, clock });
     const auditService = createAuditService({ store });
     const boot = await bootstrapIdentity({ store, audit, clock });
+    const qrDecoder = createQrDecoder();
+    const vault = createVaultService({ store, identity, audit, envelope, clock, decodeQr: qrDecoder.decode });
+    // Every table of wrapped data keys, so rotation rewraps them all: a module that stores data keys adds one line.
+    const wrappedKeyStores: WrappedKeyStore[] = [
+      vaultItemKeys(store),
+      storeSecretKeys(store),
+      ...relayWrappedKeyStores(store),
+    ];
+    const keyFile = master?.file ?? null;
+    const keysService = createKeysService({
+      store,
+      audit,
+      clock,
+      keys,
+      envelope,
+      wrappedKeyStores,
+      keyFile: keyFile ? { path: keyFile, write: (keyring) => replaceKeyFile(keyFile, keyring) } : null,
+      sharedStore: store.dialect === 'postgres',
+      instanceId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    });
+    await keysService.report();
+    notices.push(...(await keysService.peerWarnings()));
+    let heartbeat: NodeJS.Timeout | undefined;
     // Approval links use the public URL; without one, the address actually bound (known once listening).
     let baseUrl = config.publicUrl ?? `http://${hostForUrl(config.host)}:${config.httpPort}`;
     const relay = createRelayService({
@@ -113,7 +149,13 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     }
 
     const app = buildApp({
-      routes: [...identityRoutes(identity), ...auditRoutes(auditService), ...relayRoutes(relay)],
+      routes: [
+        ...identityRoutes(identity),
+        ...auditRoutes(auditService),
+        ...vaultRoutes(vault),
+        ...keysRoutes(keysService),
+        ...relayRoutes(relay),
+      ],
       authenticator,
       metrics: createMetrics(),
       ready: () => store.ping(),
@@ -137,6 +179,9 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       notices,
       async listen() {
         await app.listen({ host: config.host, port: config.httpPort });
+        // Tells other instances which key versions this one holds (rotation refuses to outrun them).
+        heartbeat = setInterval(() => void keysService.report().catch(() => undefined), KEY_REPORT_INTERVAL_MS);
+        heartbeat.unref();
         const address = app.server.address();
         const port = typeof address === 'object' && address ? address.port : config.httpPort;
         const httpUrl = `http://${hostForUrl(config.host)}:${port}`;
@@ -145,10 +190,13 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         return { httpUrl, smtpAddress: null };
       },
       async close() {
+        clearInterval(heartbeat);
         // Background work first: pending relay waits answer at once, so draining requests does not wait for them.
         await relay.stop();
         await closeMcp();
         await app.close();
+        await keysService.shutdown();
+        await qrDecoder.close();
         await store.close();
       },
     };

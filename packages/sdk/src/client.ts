@@ -2,8 +2,10 @@
 import { AuditApi } from './audit.js';
 import { type ClientOptions, Transport } from './http.js';
 import { AgentsApi } from './identity.js';
+import { KeysApi } from './keys.js';
 import { RelayApi } from './relay.js';
 import type { Me } from './types.js';
+import { VaultApi } from './vault.js';
 
 /**
  * A client for one Latchkey server.
@@ -17,6 +19,10 @@ export class Latchkey {
   readonly agents: AgentsApi;
   /** The audit trail (operator tokens only). */
   readonly audit: AuditApi;
+  /** The agent's vault: credentials, TOTP codes, backup codes (operators pass `agent`). */
+  readonly vault: VaultApi;
+  /** Master key versions and rotation (operator tokens only). */
+  readonly keys: KeysApi;
   /** The OTP relay: agents ask for codes and read them once; humans approve (see `relay.settings`). */
   readonly relay: RelayApi;
 
@@ -24,6 +30,8 @@ export class Latchkey {
     this.#t = new Transport(options);
     this.agents = new AgentsApi(this.#t);
     this.audit = new AuditApi(this.#t);
+    this.vault = new VaultApi(this.#t);
+    this.keys = new KeysApi(this.#t);
     this.relay = new RelayApi(this.#t);
   }
 

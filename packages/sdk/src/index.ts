@@ -15,5 +15,7 @@ export {
 } from './hpke.js';
 export type { ClientOptions } from './http.js';
 export { AgentKeysApi, AgentsApi } from './identity.js';
+export { KeysApi } from './keys.js';
 export { RelayApi, RelayHandle, RelaySettingsApi } from './relay.js';
 export type * from './types.js';
+export { VaultApi, type VaultListOptions, type VaultScope } from './vault.js';

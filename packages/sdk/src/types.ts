@@ -70,6 +70,124 @@ export interface AuditVerification {
   firstBrokenSeq?: number;
 }
 
+export type VaultItemType = 'login' | 'totp' | 'secret';
+
+/**
+ * A TOTP credential to enroll: exactly one form. The seed is write-only: no call ever returns it.
+ * `uri` follows Google's Key Uri Format (`otpauth://totp/…`, `otpauth://hotp/…?counter=N`, Steam's
+ * `encoder=steam`); `qrImage` is a base64 PNG or JPEG showing such a URI.
+ */
+export type TotpInput =
+  | { uri: string }
+  | {
+      secret: string;
+      algorithm?: 'SHA1' | 'SHA256' | 'SHA512';
+      digits?: number;
+      period?: number;
+      issuer?: string;
+      account?: string;
+    }
+  | { qrImage: string };
+
+/** What `lk.vault.store` sends. Every field but `type` is optional. */
+export interface VaultItemInput {
+  type: VaultItemType;
+  username?: string;
+  password?: string;
+  /** Shown in listings: no credentials in it. */
+  url?: string;
+  /** Encrypted; returned only by `lk.vault.get`. */
+  notes?: string;
+  /** Custom secret fields; names are identifiers. */
+  fields?: Record<string, string>;
+  /** Recovery codes, handed out one at a time by `consumeBackupCode`. */
+  backupCodes?: string[];
+  totp?: TotpInput;
+}
+
+/** An item's metadata: never a secret. */
+export interface VaultItem {
+  id: string;
+  agentId: string;
+  name: string;
+  type: VaultItemType;
+  url: string | null;
+  totp: {
+    kind: 'totp' | 'hotp';
+    algorithm: 'SHA1' | 'SHA256' | 'SHA512';
+    digits: number;
+    /** Seconds per code; null for hotp. */
+    period: number | null;
+    encoder: 'steam' | null;
+    issuer: string | null;
+    account: string | null;
+    /** hotp: the counter of the next code. */
+    counter: number | null;
+  } | null;
+  backupCodes: { total: number; remaining: number } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What `lk.vault.get` releases (never the TOTP seed). */
+export interface VaultSecrets {
+  username?: string;
+  password?: string;
+  notes?: string;
+  fields?: Record<string, string>;
+}
+
+/** A one-time code. Times are ISO 8601 strings. */
+export type OtpCode =
+  | {
+      kind: 'totp';
+      code: string;
+      digits: number;
+      period: number;
+      algorithm: string;
+      /** RFC 6238 time step: floor(unix seconds / period). */
+      step: number;
+      validFrom: string;
+      validUntil: string;
+      /** Whole seconds left, rounded down. */
+      remainingSeconds: number;
+      serverTime: string;
+    }
+  | {
+      kind: 'hotp';
+      code: string;
+      digits: number;
+      algorithm: string;
+      /** The counter this code was made with (now used up). */
+      counter: number;
+      serverTime: string;
+    };
+
+/** A key rotation run on the instance that answered. */
+export interface KeyRotation {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  targetVersion: number;
+  addedVersion: boolean;
+  total: number;
+  rewrapped: number;
+  current: number;
+  failed: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+/** Master key versions and the data keys each wraps; never key material. */
+export interface KeyringStatus {
+  primaryVersion: number;
+  versions: { version: number; primary: boolean; held: boolean; dataKeys: number }[];
+  source: 'file' | 'environment';
+  canAddVersion: boolean;
+  instances: { instanceId: string; primaryVersion: number; versions: number[]; seenAt: string; self: boolean }[];
+  rotation: KeyRotation | null;
+}
+
 export type RelayStatus =
   | 'pending_approval'
   | 'approved'

@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerKeysCommands } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerRelayCommands } from './commands/relay.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerVaultCommands } from './commands/vault.js';
 import { type Io, processIo } from './output.js';
 import { createRunner } from './runner.js';
 
@@ -28,6 +30,8 @@ export async function runCli(
   registerServeCommand(program, runner);
   registerAgentCommands(program, runner);
   registerAuditCommands(program, runner);
+  registerVaultCommands(program, runner);
+  registerKeysCommands(program, runner);
   registerRelayCommands(program, runner);
   registerMcpCommand(program, runner);
   try {

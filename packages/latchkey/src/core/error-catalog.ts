@@ -4,7 +4,9 @@
 import type { cryptoErrors } from '../crypto/crypto-errors.js';
 import type { auditErrors } from '../modules/audit/audit-errors.js';
 import type { identityErrors } from '../modules/identity/identity-errors.js';
+import type { keysErrors } from '../modules/keys/keys-errors.js';
 import type { relayErrors } from '../modules/relay/relay-errors.js';
+import type { totpErrors, vaultErrors } from '../modules/vault/vault-errors.js';
 import type { commonErrors } from './common-errors.js';
 
 /** Every error code the API can return. */
@@ -13,4 +15,7 @@ export type ErrorCode =
   | keyof typeof cryptoErrors
   | keyof typeof identityErrors
   | keyof typeof auditErrors
+  | keyof typeof vaultErrors
+  | keyof typeof totpErrors
+  | keyof typeof keysErrors
   | keyof typeof relayErrors;

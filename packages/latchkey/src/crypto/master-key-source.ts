@@ -1,7 +1,18 @@
 // Finds the master keyring (SPEC §4): LATCHKEY_MASTER_KEY, LATCHKEY_MASTER_KEY_FILE, or DIR/master.key.
 // A new store with none of them gets a generated DIR/master.key (0600); an existing store never does.
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Keyring, type KeySource, MasterKeyError } from './keyring.js';
 
 export interface MasterKeyOptions {
@@ -82,5 +93,36 @@ export function writeKeyFile(file: string, keyring: Keyring): void {
     writeSync(fd, `${keyring.serialize()}\n`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Replaces a key file atomically: the new keyring goes to a temporary file (mode 0600) in the same folder, is
+ * flushed to disk, then renamed over the old one, so a crash leaves either the old file or the new one, whole.
+ */
+export function replaceKeyFile(file: string, keyring: Keyring): void {
+  const temp = join(dirname(file), `.${randomBytes(6).toString('hex')}.master-key.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, `${keyring.serialize()}\n`);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  // The rename itself is durable only once the folder is flushed.
+  const dir = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
   }
 }

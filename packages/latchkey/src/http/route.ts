@@ -51,15 +51,24 @@ export function defineRoute<P, Q, B, R, const A extends boolean>(
 // biome-ignore lint/suspicious/noExplicitAny: the erased form of RouteDef; each route is checked where it is defined.
 export type AnyRoute = RouteDef<any, any, any, any, boolean>;
 
+/** Field names short and plain enough to repeat in an error. */
+const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,14}$/;
+
 /** Converts zod issues to error details whose paths name fields as the caller sent them. */
 export function zodDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: [prefix, base, key].filter(Boolean).join('.'),
-        message: 'unknown field',
-      }));
+      // A field name is echoed only if it could not be a secret (a TOTP seed is 16+ characters) nor break a log
+      // line: a client that puts a seed or a token where a key belongs must not get it back in an error.
+      return issue.keys.map((key) =>
+        SAFE_KEY.test(key)
+          ? { path: [prefix, base, key].filter(Boolean).join('.'), message: 'unknown field' }
+          : {
+              path: [prefix, base].filter(Boolean).join('.') || (prefix ?? '(body)'),
+              message: 'has an unknown field (its name is not repeated)',
+            },
+      );
     }
     return [{ path: [prefix, base].filter(Boolean).join('.') || (prefix ?? '(body)'), message: issue.message }];
   });

@@ -84,6 +84,40 @@ export interface StoreSecretsTable {
   created_at: number;
 }
 
+export interface VaultItemsTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  name: string;
+  type: 'login' | 'totp' | 'secret';
+  url: string | null;
+  wrapped_key: Buffer;
+  secrets_sealed: Buffer | null;
+  otp_sealed: Buffer | null;
+  backup_codes_sealed: Buffer | null;
+  otp_kind: 'totp' | 'hotp' | null;
+  otp_algorithm: string | null;
+  otp_digits: number | null;
+  otp_period: number | null;
+  otp_encoder: string | null;
+  otp_issuer: string | null;
+  otp_account: string | null;
+  hotp_counter: number | null;
+  totp_last_step: number | null;
+  backup_codes_total: number;
+  backup_codes_used: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface KeyringHoldersTable {
+  instance_id: string;
+  primary_version: number;
+  /** Comma-separated versions the instance holds. */
+  versions: string;
+  seen_at: number;
+}
+
 export interface RelayRequestsTable {
   id: string;
   org_id: string;
@@ -166,6 +200,8 @@ export interface Database {
   agent_keys: AgentKeysTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
+  vault_items: VaultItemsTable;
+  keyring_holders: KeyringHoldersTable;
   relay_requests: RelayRequestsTable;
   relay_standing_approvals: RelayStandingApprovalsTable;
   relay_settings: RelaySettingsTable;

@@ -4,14 +4,18 @@ import type { Notifier } from '../core/notifier.js';
 import type { Transactor } from '../core/transactor.js';
 import type { AuditRepo } from '../modules/audit/audit-repo.js';
 import type { IdentityRepo } from '../modules/identity/identity-repo.js';
+import type { KeysRepo } from '../modules/keys/keys-repo.js';
 import type { RelayRepo } from '../modules/relay/relay-repo.js';
+import type { VaultRepo } from '../modules/vault/vault-repo.js';
 import type { Dialect, OpenDatabase } from './database.js';
 import { createGroupCommit } from './group-commit.js';
 import { createLocalNotifier } from './notifier.js';
 import { auditRepo } from './repos/audit-repo.js';
 import { identityRepo } from './repos/identity-repo.js';
+import { keysRepo } from './repos/keys-repo.js';
 import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
 import { relayRepo } from './repos/relay-repo.js';
+import { vaultRepo } from './repos/vault-repo.js';
 import type { Database } from './schema.js';
 
 /** Every repository the services use. */
@@ -19,6 +23,8 @@ export interface Repos {
   identity: IdentityRepo;
   audit: AuditRepo;
   meta: MetaRepo;
+  vault: VaultRepo;
+  keys: KeysRepo;
   relay: RelayRepo;
 }
 
@@ -41,6 +47,8 @@ function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
     identity: identityRepo(db, dialect),
     audit: auditRepo(db, dialect),
     meta: metaRepo(db),
+    vault: vaultRepo(db),
+    keys: keysRepo(db),
     relay: relayRepo(db),
   };
 }

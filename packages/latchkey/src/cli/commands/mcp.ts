@@ -1,6 +1,5 @@
 // `latchkey mcp`: run the MCP server over stdio for an MCP client (Claude Desktop, Cursor, …).
 import type { Command } from 'commander';
-import { runStdioMcp } from '../../mcp/stdio.js';
 import type { Runner } from '../runner.js';
 
 /** Registers `mcp`. */
@@ -17,6 +16,7 @@ export function registerMcpCommand(program: Command, runner: Runner): void {
         runner.exitCode = 2;
         return;
       }
+      const { runStdioMcp } = await import('../../mcp/stdio.js');
       await runStdioMcp({ url, apiKey });
     });
 }

@@ -1,8 +1,7 @@
 // `latchkey serve`: run the server until SIGTERM/SIGINT, then drain and exit 0.
 import type { Command } from 'commander';
-import { ConfigError, loadServeConfig, type ServeFlags } from '../../config/config.js';
-import { MasterKeyError } from '../../crypto/keyring.js';
-import { createServer, type LatchkeyServer } from '../../main.js';
+import type { ServeFlags } from '../../config/config.js';
+import type { LatchkeyServer } from '../../main.js';
 import { VERSION } from '../../version.js';
 import type { Runner } from '../runner.js';
 
@@ -21,6 +20,12 @@ export function registerServeCommand(program: Command, runner: Runner): void {
       const { io, env } = runner;
       const flags = command.optsWithGlobals<ServeFlags & { json?: boolean }>();
       const asJson = Boolean(flags.json);
+      // Loaded here, not at the top: every other command is a thin client and should start fast.
+      const [{ ConfigError, loadServeConfig }, { MasterKeyError }, { createServer }] = await Promise.all([
+        import('../../config/config.js'),
+        import('../../crypto/keyring.js'),
+        import('../../main.js'),
+      ]);
       let server: LatchkeyServer;
       let addresses: { httpUrl: string; smtpAddress: string | null };
       try {
