@@ -11,7 +11,7 @@ let counter = 0;
 
 /** Creates an agent as the admin; returns its id, name and API key. */
 export async function newAgent(ts: TestServer, token?: string): Promise<{ id: string; name: string; apiKey: string }> {
-  const name = `relay-bot-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
+  const name = `bot-relay-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
   const res = await ts.call('POST', '/v1/agents', { body: { name }, ...(token ? { token } : {}) });
   expect(res.status).toBe(201);
   return { id: res.body.agent.id, name, apiKey: res.body.apiKey };
