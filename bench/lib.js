@@ -32,12 +32,15 @@ function waitForJsonLine(proc, label) {
   });
 }
 
-/** Starts `latchkey serve` on a fresh SQLite data folder (or DATABASE_URL from env) with free ports. */
-export async function startLatchkey(env = {}) {
+/**
+ * Starts `latchkey serve` on a fresh SQLite data folder (or DATABASE_URL from env) with free ports; SMTP is off
+ * unless `options.smtp` is set (then `smtp` is the bound `host:port`).
+ */
+export async function startLatchkey(env = {}, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
   const proc = spawn(
     process.execPath,
-    [BIN, 'serve', '--json', '--data', dir, '--http-port', '0', '--smtp-port', 'off'],
+    [BIN, 'serve', '--json', '--data', dir, '--http-port', '0', '--smtp-port', options.smtp ? '0' : 'off'],
     {
       env: { ...process.env, LATCHKEY_LOG_LEVEL: process.env.LATCHKEY_LOG_LEVEL ?? 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,6 +51,8 @@ export async function startLatchkey(env = {}) {
   const adminToken = readFileSync(start.adminTokenFile, 'utf8').trim();
   return {
     url: start.http,
+    smtp: start.smtp,
+    pid: proc.pid,
     adminToken,
     dir,
     async stop() {

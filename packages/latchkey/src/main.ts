@@ -14,8 +14,10 @@ import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
+import { inboxRoutes } from './http/routes/inbox.js';
 import { keysRoutes } from './http/routes/keys.js';
 import { relayRoutes } from './http/routes/relay.js';
+import { smsRoutes } from './http/routes/sms.js';
 import { vaultRoutes } from './http/routes/vault.js';
 import { registerMcpHttp } from './mcp/http.js';
 import { createAuditLog } from './modules/audit/audit-log.js';
@@ -24,12 +26,23 @@ import { createAuthenticator } from './modules/identity/authenticate.js';
 import { bootstrapIdentity } from './modules/identity/bootstrap.js';
 import { createIdentityService } from './modules/identity/identity-service.js';
 import { extractMessage } from './modules/inbox/extract/index.js';
+import { createInboxService, type InboxService } from './modules/inbox/inbox-service.js';
+import { messageKeys } from './modules/inbox/message-keys.js';
+import { startSweeper } from './modules/inbox/retention.js';
+import { createSmsService } from './modules/inbox/sms-service.js';
 import { createKeysService } from './modules/keys/keys-service.js';
 import type { WrappedKeyStore } from './modules/keys/wrapped-key-store.js';
 import { relayWrappedKeyStores } from './modules/relay/relay-keys.js';
 import { createRelayService, type RelayService } from './modules/relay/relay-service.js';
 import { vaultItemKeys } from './modules/vault/vault-keys.js';
 import { createVaultService } from './modules/vault/vault-service.js';
+import { type DnsResolver, systemResolver } from './smtp/dns.js';
+import { inboxMailRoute } from './smtp/inbox-route.js';
+import { createMailParser } from './smtp/mail-parser.js';
+import { createSmtpMetrics } from './smtp/metrics.js';
+import { createSmtpReceiver } from './smtp/receiver.js';
+import { relayMailRoute } from './smtp/relay-route.js';
+import type { MailRoute } from './smtp/routes.js';
 import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
@@ -53,6 +66,8 @@ export interface LatchkeyServer {
   adminToken: string | null;
   /** Things the operator must know about this start (a generated key file, …). */
   notices: string[];
+  /** The inbox, for in-process callers (tests, benchmarks) that need to see inside a running server. */
+  inbox: InboxService;
   /** Starts listening; resolves to the addresses actually bound. */
   listen(): Promise<{ httpUrl: string; smtpAddress: string | null }>;
   /** Drains requests and sessions, then closes storage. */
@@ -64,6 +79,8 @@ export interface StartOptions {
   logStream?: Writable;
   /** Time source (tests pass a fake clock). */
   clock?: Clock;
+  /** DNS for sender authentication (tests pass a zone of their own; default: the system resolver). */
+  dnsResolver?: DnsResolver;
 }
 
 /** The database a configuration points at. */
@@ -108,6 +125,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     // Every table of wrapped data keys, so rotation rewraps them all: a module that stores data keys adds one line.
     const wrappedKeyStores: WrappedKeyStore[] = [
       vaultItemKeys(store),
+      messageKeys(store),
       storeSecretKeys(store),
       ...relayWrappedKeyStores(store),
     ];
@@ -126,8 +144,9 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     await keysService.report();
     notices.push(...(await keysService.peerWarnings()));
     let heartbeat: NodeJS.Timeout | undefined;
-    // Approval links use the public URL; without one, the address actually bound (known once listening).
-    let baseUrl = config.publicUrl ?? `http://${hostForUrl(config.host)}:${config.httpPort}`;
+    // Until listen() knows the bound port, the configured one stands in (SPEC §2: default http://HOST:PORT).
+    let boundHttpUrl = `http://${hostForUrl(config.host)}:${config.httpPort}`;
+    const publicUrl = () => config.publicUrl ?? boundHttpUrl;
     const relay = createRelayService({
       store,
       audit,
@@ -137,7 +156,8 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       notifier: store.notifier,
       transport: createWebhookTransport({ allowedPrivateHosts: config.webhookAllowPrivateHosts }),
       extract: extractMessage,
-      publicUrl: () => baseUrl.replace(/\/+$/, ''),
+      // Approval links use the public URL; without one, the address actually bound (known once listening).
+      publicUrl: () => publicUrl().replace(/\/+$/, ''),
       mailDomain: config.mailDomain,
     });
 
@@ -148,22 +168,85 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       chmodSync(adminTokenFile, 0o600);
     }
 
+    const inbox = createInboxService({
+      store,
+      notifier: store.notifier,
+      identity,
+      audit,
+      envelope,
+      clock,
+      retentionMs: config.messageRetentionMs,
+    });
+    const sms = createSmsService({
+      store,
+      inbox,
+      identity,
+      audit,
+      keyedHash,
+      clock,
+      twilioAuthToken: config.twilioAuthToken,
+      smsWebhookSecret: config.smsWebhookSecret,
+    });
+    // Each mail route claims its own recipients at RCPT time (ADR 0024); the relay's `relay-<human>` first (ADR 0034).
+    const mailRoutes: MailRoute[] = [relayMailRoute(relay), inboxMailRoute(inbox)];
+
+    const metrics = createMetrics();
+    const countSmtp = createSmtpMetrics(metrics.registry, () => inbox.waiting());
     const app = buildApp({
       routes: [
         ...identityRoutes(identity),
         ...auditRoutes(auditService),
         ...vaultRoutes(vault),
         ...keysRoutes(keysService),
+        ...inboxRoutes(inbox),
+        ...smsRoutes(sms, publicUrl),
         ...relayRoutes(relay),
       ],
       authenticator,
-      metrics: createMetrics(),
+      metrics,
       ready: () => store.ping(),
       logLevel: config.logLevel,
       version: VERSION,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
+
+    const smtpLog = app.log.child({ component: 'smtp' });
+    const parser =
+      config.smtpPort === 'off'
+        ? null
+        : createMailParser({
+            mta: config.mailDomain,
+            resolver: options.dnsResolver ?? systemResolver(),
+            workers: config.smtpParseWorkers,
+            timeoutMs: config.smtpParseTimeoutMs,
+            // DNS gets at most half the budget, so a sender's slow DNS cannot starve the parse itself.
+            dnsBudgetMs: Math.floor(config.smtpParseTimeoutMs / 2),
+            memoryMb: config.smtpParseMemoryMb,
+            maxQueue: config.smtpMaxClients,
+          });
+    const receiver = parser
+      ? createSmtpReceiver(
+          {
+            routes: mailRoutes,
+            mailDomain: config.mailDomain,
+            parser,
+            now: () => clock.now(),
+            log: smtpLog,
+            count: countSmtp,
+          },
+          {
+            maxMessageBytes: config.smtpMaxMessageBytes,
+            maxBufferedBytes: config.smtpMaxBufferedBytes,
+            maxClients: config.smtpMaxClients,
+            maxConnectionsPerIp: config.smtpMaxConnectionsPerIp,
+            maxRecipients: config.smtpMaxRecipients,
+            idleTimeoutMs: config.smtpIdleTimeoutMs,
+            closeTimeoutMs: 10_000,
+          },
+        )
+      : null;
+    let stopSweeper: (() => Promise<void>) | null = null;
 
     const closeMcp = registerMcpHttp(app, {
       authenticate: (header, requestId) => authenticator.authenticate(header, requestId),
@@ -177,6 +260,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       adminTokenFile,
       adminToken: boot.operatorToken,
       notices,
+      inbox,
       async listen() {
         await app.listen({ host: config.host, port: config.httpPort });
         // Tells other instances which key versions this one holds (rotation refuses to outrun them).
@@ -184,14 +268,29 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         heartbeat.unref();
         const address = app.server.address();
         const port = typeof address === 'object' && address ? address.port : config.httpPort;
-        const httpUrl = `http://${hostForUrl(config.host)}:${port}`;
-        if (!config.publicUrl) baseUrl = httpUrl;
+        const host = hostForUrl(config.host);
+        boundHttpUrl = `http://${host}:${port}`;
+        let smtpAddress: string | null = null;
+        if (receiver && config.smtpPort !== 'off') {
+          const bound = await receiver.listen(config.host, config.smtpPort);
+          smtpAddress = `${host}:${bound.port}`;
+          void parser?.warm();
+        }
+        stopSweeper = startSweeper(
+          () => inbox.sweep(),
+          Math.min(60_000, config.messageRetentionMs),
+          (err) => app.log.warn({ err: (err as Error).name }, 'retention sweep failed'),
+        );
         relay.start();
-        return { httpUrl, smtpAddress: null };
+        return { httpUrl: boundHttpUrl, smtpAddress };
       },
       async close() {
         clearInterval(heartbeat);
-        // Background work first: pending relay waits answer at once, so draining requests does not wait for them.
+        // SMTP first: sessions in DATA finish and their deliveries are stored before storage closes.
+        await receiver?.close();
+        await parser?.close();
+        await stopSweeper?.();
+        // Pending relay waits answer at once, so draining requests does not wait for them.
         await relay.stop();
         await closeMcp();
         await app.close();

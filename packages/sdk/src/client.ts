@@ -3,6 +3,7 @@ import { AuditApi } from './audit.js';
 import { type ClientOptions, Transport } from './http.js';
 import { AgentsApi } from './identity.js';
 import { KeysApi } from './keys.js';
+import { MailApi } from './mail.js';
 import { RelayApi } from './relay.js';
 import type { Me } from './types.js';
 import { VaultApi } from './vault.js';
@@ -23,6 +24,8 @@ export class Latchkey {
   readonly vault: VaultApi;
   /** Master key versions and rotation (operator tokens only). */
   readonly keys: KeysApi;
+  /** The inbox: email and SMS, extracted codes and links, waiting for the next one. */
+  readonly mail: MailApi;
   /** The OTP relay: agents ask for codes and read them once; humans approve (see `relay.settings`). */
   readonly relay: RelayApi;
 
@@ -32,6 +35,7 @@ export class Latchkey {
     this.audit = new AuditApi(this.#t);
     this.vault = new VaultApi(this.#t);
     this.keys = new KeysApi(this.#t);
+    this.mail = new MailApi(this.#t);
     this.relay = new RelayApi(this.#t);
   }
 

@@ -16,6 +16,16 @@ export {
 export type { ClientOptions } from './http.js';
 export { AgentKeysApi, AgentsApi } from './identity.js';
 export { KeysApi } from './keys.js';
+export {
+  type InboxTarget,
+  type ListMessagesOptions,
+  MailApi,
+  type MessageFilters,
+  PhoneNumbersApi,
+  type ReceivedCode,
+  type ReceivedLink,
+  type WaitOptions,
+} from './mail.js';
 export { RelayApi, RelayHandle, RelaySettingsApi } from './relay.js';
 export type * from './types.js';
 export { VaultApi, type VaultListOptions, type VaultScope } from './vault.js';

@@ -188,6 +188,67 @@ export interface KeyringStatus {
   rotation: KeyRotation | null;
 }
 
+/** A code found in a message: `value` is what to type (separators removed), `display` as written. */
+export interface MessageCode {
+  value: string;
+  display: string;
+  confidence: number;
+}
+
+export interface MessageLink {
+  url: string;
+  kind: 'verify' | 'login' | 'reset' | 'other';
+}
+
+/** Sender authentication, judged from the SMTP session (never from headers the sender wrote). */
+export interface MessageAuth {
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  verdict: 'pass' | 'fail' | 'neutral' | 'none';
+}
+
+/** A message as lists show it. `codes` and `links` are best first. */
+export interface MessageSummary {
+  id: string;
+  channel: 'email' | 'sms';
+  from: string | null;
+  fromName: string | null;
+  /** The address (with its +tag) or number it was delivered to. */
+  to: string;
+  subject: string | null;
+  receivedAt: string;
+  read: boolean;
+  size: number;
+  extractedText: string;
+  codes: MessageCode[];
+  links: MessageLink[];
+  auth: MessageAuth;
+}
+
+/** A whole message. `html` is the sender's: never render it unsanitised. */
+export interface Message extends MessageSummary {
+  text: string | null;
+  html: string | null;
+  headers: { key: string; value: string }[];
+  messageId: string | null;
+  envelopeFrom: string | null;
+}
+
+export interface InboxWaitResult {
+  status: 'received' | 'timeout';
+  message?: MessageSummary;
+  code?: MessageCode;
+  link?: MessageLink;
+}
+
+export interface PhoneNumber {
+  id: string;
+  agentId: string;
+  number: string;
+  createdAt: string;
+}
+
 export type RelayStatus =
   | 'pending_approval'
   | 'approved'

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerInboxCommands } from './commands/inbox.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerRelayCommands } from './commands/relay.js';
@@ -32,6 +33,7 @@ export async function runCli(
   registerAuditCommands(program, runner);
   registerVaultCommands(program, runner);
   registerKeysCommands(program, runner);
+  registerInboxCommands(program, runner);
   registerRelayCommands(program, runner);
   registerMcpCommand(program, runner);
   try {

@@ -1,8 +1,31 @@
 // Server configuration: one zod schema, parsed once at start from flags and environment (flags win).
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as `7d`, `24h`, `3600s` or `250ms`, in milliseconds. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d{1,9})(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m?.[1] || !m[2]) return null;
+  return Number(m[1]) * (UNITS[m[2]] ?? 0);
+}
+
+function duration(min: number, max: number) {
+  return z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null || ms < min || ms > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 24h or 7d, from ${min} ms to ${max} ms` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z.object({
@@ -30,6 +53,19 @@ const schema = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_<base64>')
     .optional(),
+  /** Messages older than this are deleted. */
+  messageRetentionMs: duration(60_000, 3650 * 86_400_000).default(7 * 86_400_000),
+  /** SMTP limits (ADR 0023). */
+  smtpMaxMessageBytes: count(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  smtpMaxBufferedBytes: count(1024, 16 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+  smtpMaxClients: count(1, 100_000).default(500),
+  smtpMaxConnectionsPerIp: count(1, 100_000).default(20),
+  smtpMaxRecipients: count(1, 1000).default(50),
+  smtpIdleTimeoutMs: duration(100, 3_600_000).default(60_000),
+  smtpParseTimeoutMs: duration(100, 600_000).default(10_000),
+  smtpParseMemoryMb: count(16, 4096).default(128),
+  // Parsing is CPU work: one worker per core (at least two, so one slow message never stops the rest).
+  smtpParseWorkers: count(1, 64).default(Math.max(2, availableParallelism())),
   webhookAllowPrivateHosts: z
     .string()
     .transform((list) =>
@@ -78,6 +114,16 @@ const NAMES: Record<string, string> = {
   smsWebhookSecret: 'LATCHKEY_SMS_WEBHOOK_SECRET',
   webhookAllowPrivateHosts: 'LATCHKEY_WEBHOOK_ALLOW_PRIVATE_HOSTS',
   logLevel: 'LATCHKEY_LOG_LEVEL',
+  messageRetentionMs: 'LATCHKEY_MESSAGE_RETENTION',
+  smtpMaxMessageBytes: 'LATCHKEY_SMTP_MAX_MESSAGE_BYTES',
+  smtpMaxBufferedBytes: 'LATCHKEY_SMTP_MAX_BUFFERED_BYTES',
+  smtpMaxClients: 'LATCHKEY_SMTP_MAX_CLIENTS',
+  smtpMaxConnectionsPerIp: 'LATCHKEY_SMTP_MAX_CONNECTIONS_PER_IP',
+  smtpMaxRecipients: 'LATCHKEY_SMTP_MAX_RECIPIENTS',
+  smtpIdleTimeoutMs: 'LATCHKEY_SMTP_IDLE_TIMEOUT',
+  smtpParseTimeoutMs: 'LATCHKEY_SMTP_PARSE_TIMEOUT',
+  smtpParseMemoryMb: 'LATCHKEY_SMTP_PARSE_MEMORY_MB',
+  smtpParseWorkers: 'LATCHKEY_SMTP_PARSE_WORKERS',
 };
 
 /**
@@ -104,6 +150,16 @@ export function loadServeConfig(flags: ServeFlags, env: Record<string, string | 
     smsWebhookSecret: pick(undefined, 'LATCHKEY_SMS_WEBHOOK_SECRET'),
     webhookAllowPrivateHosts: pick(undefined, 'LATCHKEY_WEBHOOK_ALLOW_PRIVATE_HOSTS'),
     logLevel: pick(undefined, 'LATCHKEY_LOG_LEVEL'),
+    messageRetentionMs: pick(undefined, 'LATCHKEY_MESSAGE_RETENTION'),
+    smtpMaxMessageBytes: pick(undefined, 'LATCHKEY_SMTP_MAX_MESSAGE_BYTES'),
+    smtpMaxBufferedBytes: pick(undefined, 'LATCHKEY_SMTP_MAX_BUFFERED_BYTES'),
+    smtpMaxClients: pick(undefined, 'LATCHKEY_SMTP_MAX_CLIENTS'),
+    smtpMaxConnectionsPerIp: pick(undefined, 'LATCHKEY_SMTP_MAX_CONNECTIONS_PER_IP'),
+    smtpMaxRecipients: pick(undefined, 'LATCHKEY_SMTP_MAX_RECIPIENTS'),
+    smtpIdleTimeoutMs: pick(undefined, 'LATCHKEY_SMTP_IDLE_TIMEOUT'),
+    smtpParseTimeoutMs: pick(undefined, 'LATCHKEY_SMTP_PARSE_TIMEOUT'),
+    smtpParseMemoryMb: pick(undefined, 'LATCHKEY_SMTP_PARSE_MEMORY_MB'),
+    smtpParseWorkers: pick(undefined, 'LATCHKEY_SMTP_PARSE_WORKERS'),
     json: flags.json ?? false,
   };
   const parsed = schema.safeParse(raw);

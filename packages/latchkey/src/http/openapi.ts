@@ -91,7 +91,13 @@ export function buildOpenApi(
       responses,
       ...(route.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     };
-    if (route.body) {
+    if (route.rawBody) {
+      const type = route.rawBody === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+      operation.requestBody = {
+        required: true,
+        content: { [type]: { schema: route.rawBodySchema ? toSchema(route.rawBodySchema, 'input', components) : {} } },
+      };
+    } else if (route.body) {
       operation.requestBody = {
         required: !route.body.safeParse(undefined).success,
         content: { 'application/json': { schema: toSchema(route.body, 'input', components) } },

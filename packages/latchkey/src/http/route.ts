@@ -14,6 +14,8 @@ export interface HandlerInput<P, Q, B, A extends boolean> {
   query: Q;
   body: B;
   ctx: A extends true ? RequestContext : null;
+  /** The body exactly as sent, for routes with `rawBody` (undefined otherwise). */
+  rawBody: string | undefined;
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -32,6 +34,14 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown, A 
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /**
+   * For webhooks signed over their exact bytes: the body is neither parsed nor validated before the handler,
+   * which gets it as text in `rawBody` and must verify the signature before trusting it. `json` accepts
+   * application/json, `form` application/x-www-form-urlencoded. Such routes declare no `body`.
+   */
+  rawBody?: 'json' | 'form';
+  /** Documents a raw body in OpenAPI; never used to validate it ahead of the signature check. */
+  rawBodySchema?: z.ZodType;
   /** Success status; a handler may override it (e.g. 201 on create). */
   status: number;
   response: z.ZodType<R> | null;
@@ -90,30 +100,62 @@ export function registerRoutes(
   routes: AnyRoute[],
   authenticate: (request: FastifyRequest) => Promise<RequestContext>,
 ): void {
-  for (const route of routes) {
-    app.route({
-      method: route.method,
-      url: route.path,
-      handler: async (request, reply) => {
-        const ctx = route.auth ? await authenticate(request) : null;
-        const input = {
-          params: parsePart(route.params, request.params, 'params'),
-          query: parsePart(route.query, request.query, 'query'),
-          body: parsePart(route.body, request.body, 'body'),
-          ctx,
-          request,
-          reply,
-        };
-        reply.code(route.status);
-        const result = await route.handler(input);
-        if (route.response === null || result === undefined) {
-          if (reply.statusCode === 200) reply.code(204);
-          return reply.send();
+  const raw = routes.filter((r) => r.rawBody !== undefined);
+  for (const route of routes.filter((r) => r.rawBody === undefined)) addRoute(app, route, authenticate);
+  if (raw.length === 0) return;
+  // Raw-body routes live in their own plugin context, so their text parsers do not change any other route.
+  app.register(async (child) => {
+    child.removeAllContentTypeParsers();
+    for (const type of ['application/json', 'application/x-www-form-urlencoded']) {
+      child.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    }
+    for (const route of raw) addRoute(child, route, authenticate);
+  });
+}
+
+const RAW_TYPES = { json: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
+
+function addRoute(
+  app: FastifyInstance,
+  route: AnyRoute,
+  authenticate: (request: FastifyRequest) => Promise<RequestContext>,
+): void {
+  app.route({
+    method: route.method,
+    url: route.path,
+    handler: async (request, reply) => {
+      const ctx = route.auth ? await authenticate(request) : null;
+      let rawBody: string | undefined;
+      if (route.rawBody !== undefined) {
+        const type = String(request.headers['content-type'] ?? '')
+          .split(';')[0]
+          ?.trim()
+          .toLowerCase();
+        if (type !== RAW_TYPES[route.rawBody] || typeof request.body !== 'string') {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the request body as ${RAW_TYPES[route.rawBody]}.`);
         }
-        // Parsing the outgoing value through its schema drops any field the schema does not name.
-        const shaped = route.response.parse(result);
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(shaped));
-      },
-    });
-  }
+        rawBody = request.body;
+      }
+      const input = {
+        params: parsePart(route.params, request.params, 'params'),
+        query: parsePart(route.query, request.query, 'query'),
+        body: rawBody === undefined ? parsePart(route.body, request.body, 'body') : undefined,
+        ctx,
+        rawBody,
+        request,
+        reply,
+      };
+      reply.code(route.status);
+      const result = await route.handler(input);
+      // A handler that answered in another format (e.g. TwiML for Twilio) has sent its reply itself.
+      if (reply.sent) return reply;
+      if (route.response === null || result === undefined) {
+        if (reply.statusCode === 200) reply.code(204);
+        return reply.send();
+      }
+      // Parsing the outgoing value through its schema drops any field the schema does not name.
+      const shaped = route.response.parse(result);
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(shaped));
+    },
+  });
 }

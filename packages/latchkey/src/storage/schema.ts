@@ -118,6 +118,42 @@ export interface KeyringHoldersTable {
   seen_at: number;
 }
 
+export interface MessagesTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  channel: 'email' | 'sms';
+  received_at: number;
+  read_at: number | null;
+  size: number;
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  verdict: 'pass' | 'fail' | 'neutral' | 'none';
+  /** 0 or 1. */
+  has_code: number;
+  /** 0 or 1. */
+  has_link: number;
+  wrapped_key: Buffer;
+  summary: Buffer;
+  body: Buffer;
+}
+
+export interface PhoneNumbersTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  number: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface WebhookClaimsTable {
+  source: string;
+  id: string;
+  expires_at: number;
+}
+
 export interface RelayRequestsTable {
   id: string;
   org_id: string;
@@ -202,6 +238,9 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   vault_items: VaultItemsTable;
   keyring_holders: KeyringHoldersTable;
+  messages: MessagesTable;
+  phone_numbers: PhoneNumbersTable;
+  webhook_claims: WebhookClaimsTable;
   relay_requests: RelayRequestsTable;
   relay_standing_approvals: RelayStandingApprovalsTable;
   relay_settings: RelaySettingsTable;

@@ -4,6 +4,7 @@ import type { Notifier } from '../core/notifier.js';
 import type { Transactor } from '../core/transactor.js';
 import type { AuditRepo } from '../modules/audit/audit-repo.js';
 import type { IdentityRepo } from '../modules/identity/identity-repo.js';
+import type { InboxRepo } from '../modules/inbox/inbox-repo.js';
 import type { KeysRepo } from '../modules/keys/keys-repo.js';
 import type { RelayRepo } from '../modules/relay/relay-repo.js';
 import type { VaultRepo } from '../modules/vault/vault-repo.js';
@@ -12,6 +13,7 @@ import { createGroupCommit } from './group-commit.js';
 import { createLocalNotifier } from './notifier.js';
 import { auditRepo } from './repos/audit-repo.js';
 import { identityRepo } from './repos/identity-repo.js';
+import { inboxRepo } from './repos/inbox-repo.js';
 import { keysRepo } from './repos/keys-repo.js';
 import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
 import { relayRepo } from './repos/relay-repo.js';
@@ -25,6 +27,7 @@ export interface Repos {
   meta: MetaRepo;
   vault: VaultRepo;
   keys: KeysRepo;
+  inbox: InboxRepo;
   relay: RelayRepo;
 }
 
@@ -49,6 +52,7 @@ function reposOf(db: Kysely<Database>, dialect: Dialect): Repos {
     meta: metaRepo(db),
     vault: vaultRepo(db),
     keys: keysRepo(db),
+    inbox: inboxRepo(db),
     relay: relayRepo(db),
   };
 }

@@ -1,4 +1,5 @@
 // Tests of the worker sandbox with inline workers: results, handler errors, timeouts, memory bombs, queueing.
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { createSandbox, SandboxError, workerFile } from './sandbox.js';
 
@@ -10,6 +11,10 @@ parentPort.on('message', (input) => {
   if (input.op === 'spin') { for (;;) {} }
   if (input.op === 'eat') { const hog = []; for (;;) hog.push(new Array(1e6).fill(Math.random())); }
   if (input.op === 'exit') process.exit(3);
+  if (input.op === 'ask') {
+    input.port.once('message', (answer) => parentPort.postMessage({ ok: true, output: answer * input.buffer.byteLength }));
+    input.port.postMessage('question');
+  }
 });
 `;
 
@@ -43,6 +48,24 @@ describe('sandbox', () => {
       await sandbox.close();
     }
     expect(await reason(sandbox.run({ op: 'double', n: 1 }))).toBe('closed');
+  });
+
+  it('moves transferred ports and buffers into the task, so a task can ask the host for I/O', async () => {
+    const sandbox = createSandbox<{ op: string; port: unknown; buffer: ArrayBuffer }, number>(WORKER, {
+      size: 1,
+      timeoutMs: 2000,
+      maxOldGenerationSizeMb: 32,
+    });
+    const { port1, port2 } = new MessageChannel();
+    port1.once('message', (q) => port1.postMessage(q === 'question' ? 7 : 0));
+    const buffer = new ArrayBuffer(6);
+    try {
+      expect(await sandbox.run({ op: 'ask', port: port2, buffer }, [port2, buffer])).toBe(42);
+      expect(buffer.byteLength).toBe(0);
+    } finally {
+      port1.close();
+      await sandbox.close();
+    }
   });
 
   it('refuses work beyond its queue', async () => {

@@ -1,7 +1,7 @@
 // Runs hostile-input work (MIME parsing, image decoding) in worker threads with a time and memory budget,
 // so one bad input can neither stall the API's event loop nor exhaust the process's heap.
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type TransferListItem, Worker } from 'node:worker_threads';
 
 export type SandboxFailure = 'timeout' | 'memory' | 'crash' | 'busy' | 'closed' | 'failed';
 
@@ -29,11 +29,20 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox<I, O> {
-  run(input: I): Promise<O>;
+  /**
+   * Runs one task. `transfer` moves buffers or message ports into the worker instead of copying them (the
+   * caller must not use them afterwards); a port lets the task ask the host for I/O it may not do itself.
+   */
+  run(input: I, transfer?: readonly TransferListItem[]): Promise<O>;
   close(): Promise<void>;
 }
 
-type Task<I, O> = { input: I; resolve: (o: O) => void; reject: (e: Error) => void };
+type Task<I, O> = {
+  input: I;
+  transfer: readonly TransferListItem[];
+  resolve: (o: O) => void;
+  reject: (e: Error) => void;
+};
 type Slot = { worker: Worker; busy: boolean };
 
 /**
@@ -131,15 +140,15 @@ export function createSandbox<I, O>(source: URL | string, options: SandboxOption
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage(task.input);
+    worker.postMessage(task.input, task.transfer);
   }
 
   return {
-    run(input) {
+    run(input, transfer = []) {
       if (closed) return Promise.reject(new SandboxError('closed', 'the sandbox is closed'));
       if (queue.length >= maxQueue) return Promise.reject(new SandboxError('busy', 'too much work queued'));
       return new Promise<O>((resolve, reject) => {
-        queue.push({ input, resolve, reject });
+        queue.push({ input, transfer, resolve, reject });
         pump();
       });
     },

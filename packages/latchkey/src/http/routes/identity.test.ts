@@ -51,6 +51,14 @@ describeEachServer(
       expect(page2.body.agents.map((x: { id: string }) => x.id)).not.toContain(page1.body.agents[0].id);
     });
 
+    it('refuses agent names that start with relay-: those mail addresses belong to the OTP relay', async () => {
+      const res = await get().call('POST', '/v1/agents', { body: { name: 'relay-alice' } });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([{ path: 'name', message: expect.stringContaining('relay-') }]);
+      expect((await get().call('POST', '/v1/agents', { body: { name: 'relayer' } })).status).toBe(201);
+    });
+
     it('refuses bad input naming the field, and duplicate names', async () => {
       const bad = await get().call('POST', '/v1/agents', { body: { name: 'Not A Slug' } });
       expect(bad.status).toBe(422);

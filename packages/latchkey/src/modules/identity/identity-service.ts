@@ -15,6 +15,9 @@ import { actorOf, agentChain, type ChainLink, chainOf, type Principal, type Requ
 /** Agent names: a slug, unique per org. */
 export const AGENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** Mail to `relay-…@<mail domain>` is the OTP relay's, so no agent may take a name with this prefix. */
+export const RESERVED_AGENT_PREFIX = 'relay-';
+
 export interface AgentKeyView extends AgentKeyRecord {
   status: 'active' | 'expired' | 'revoked';
 }
@@ -142,6 +145,12 @@ export function createIdentityService(deps: Deps): IdentityService {
       await requireOperator(ctx, 'agent.create', { type: 'agent' });
       if (!AGENT_NAME.test(input.name)) {
         throw invalidField('name', 'must be a slug: lowercase letters, digits and hyphens, 1-63 characters');
+      }
+      if (input.name.startsWith(RESERVED_AGENT_PREFIX)) {
+        throw invalidField(
+          'name',
+          `must not start with "${RESERVED_AGENT_PREFIX}": those mail addresses belong to the OTP relay`,
+        );
       }
       const p = ctx.principal;
       if (p.kind !== 'operator') throw identityError('OPERATOR_ONLY');
