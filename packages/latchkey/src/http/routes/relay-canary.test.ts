@@ -1,4 +1,4 @@
-// A canary code and message go through the whole relay, on both stores, with logging at its most verbose; afterwards
+// Canary codes and messages go through the whole relay (by SMS and over real SMTP), on both stores, with logging at its most verbose; afterwards
 // neither the code, the message text, the sender nor the agent's private key appears in the database files (SQLite
 // file and WAL), in a pg_dump of the schema, or in the logs. The payload opens with the agent's key and no other.
 import { execFileSync } from 'node:child_process';
@@ -7,9 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { generateKeyPair, toBase64Url } from '@latchkey/sdk';
+import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import { loadServeConfig } from '../../config/config.js';
 import { createServer } from '../../main.js';
+import { zoneResolver } from '../../smtp/test-support/dns-zone.js';
 import { TEST_DATABASE_URL } from '../../test-support/postgres.js';
 import { injectJson, openPayload } from '../../test-support/relay.js';
 import { newSite, storeKinds } from '../../test-support/stores.js';
@@ -48,10 +50,11 @@ describe('a canary code leaves no trace', () => {
       const site = newSite(kind);
       const logs = logSink();
       const config = loadServeConfig(
-        { data: site.dir, httpPort: '0', smtpPort: 'off' },
+        { data: site.dir, httpPort: '0', smtpPort: '0' },
         { LATCHKEY_LOG_LEVEL: 'trace', ...(site.databaseUrl ? { DATABASE_URL: site.databaseUrl } : {}) },
       );
-      const server = await createServer(config, { logStream: logs.stream });
+      const server = await createServer(config, { logStream: logs.stream, dnsResolver: zoneResolver({}) });
+      const { smtpAddress } = await server.listen();
       try {
         const code = String(randomInt(10_000_000, 99_999_999));
         const marker = `canary-body-${randomInt(1e9, 9e9)}`;
@@ -73,6 +76,31 @@ describe('a canary code leaves no trace', () => {
           body: `Your verification code is ${code}. ${marker}`,
         });
         expect(sms.body).toEqual({ captured: true });
+        // The same through the SMTP receiver: a mail forwarded to the human's relay address.
+        const mailCode = String(randomInt(10_000_000, 99_999_999));
+        const mailMarker = `canary-mail-${randomInt(1e9, 9e9)}`;
+        const mailKeys = generateKeyPair();
+        const mailReq = await injectJson(server, 'POST', '/v1/relay/requests', agent.apiKey, {
+          reason: 'canary by mail',
+          channel: 'email',
+          publicKey: toBase64Url(mailKeys.publicKey),
+        });
+        await injectJson(server, 'POST', `/v1/relay/requests/${mailReq.body.id}/approve`, admin);
+        const smtp = nodemailer.createTransport({
+          host: '127.0.0.1',
+          port: Number(smtpAddress?.split(':').pop()),
+          secure: false,
+          ignoreTLS: true,
+        });
+        await smtp
+          .sendMail({
+            envelope: { from: 'otp@bank.example', to: ['relay-admin@agents.localhost'] },
+            raw: `From: otp@bank.example\r\nTo: relay-admin@agents.localhost\r\nSubject: ${mailMarker}\r\n\r\nYour verification code is ${mailCode}. ${mailMarker}\r\n`,
+          })
+          .finally(() => smtp.close());
+        expect((await injectJson(server, 'GET', `/v1/relay/requests/${mailReq.body.id}`, admin)).body.status).toBe(
+          'otp_received',
+        );
 
         const schema = site.databaseUrl
           ? (new URL(site.databaseUrl).searchParams.get('schema') ?? undefined)
@@ -115,6 +143,8 @@ describe('a canary code leaves no trace', () => {
           from: sender,
           requestId: req.body.id,
         });
+        const byMail = await injectJson(server, 'POST', `/v1/relay/requests/${mailReq.body.id}/consume`, agent.apiKey);
+        expect(openPayload(mailKeys.privateKey, byMail.body)).toMatchObject({ code: mailCode, channel: 'email' });
         const stranger = generateKeyPair();
         expect(() => openPayload(stranger.privateKey, consumed.body)).toThrow(/could not be opened/);
         assertClean('consumed');
