@@ -16,6 +16,7 @@ import { auditRoutes } from './http/routes/audit.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { inboxRoutes } from './http/routes/inbox.js';
 import { keysRoutes } from './http/routes/keys.js';
+import { relayRoutes } from './http/routes/relay.js';
 import { smsRoutes } from './http/routes/sms.js';
 import { vaultRoutes } from './http/routes/vault.js';
 import { registerMcpHttp } from './mcp/http.js';
@@ -24,12 +25,15 @@ import { createAuditService } from './modules/audit/audit-service.js';
 import { createAuthenticator } from './modules/identity/authenticate.js';
 import { bootstrapIdentity } from './modules/identity/bootstrap.js';
 import { createIdentityService } from './modules/identity/identity-service.js';
+import { extractMessage } from './modules/inbox/extract/index.js';
 import { createInboxService, type InboxService } from './modules/inbox/inbox-service.js';
 import { messageKeys } from './modules/inbox/message-keys.js';
 import { startSweeper } from './modules/inbox/retention.js';
 import { createSmsService } from './modules/inbox/sms-service.js';
 import { createKeysService } from './modules/keys/keys-service.js';
 import type { WrappedKeyStore } from './modules/keys/wrapped-key-store.js';
+import { relayWrappedKeyStores } from './modules/relay/relay-keys.js';
+import { createRelayService, type RelayService } from './modules/relay/relay-service.js';
 import { vaultItemKeys } from './modules/vault/vault-keys.js';
 import { createVaultService } from './modules/vault/vault-service.js';
 import { type DnsResolver, systemResolver } from './smtp/dns.js';
@@ -37,12 +41,14 @@ import { inboxMailRoute } from './smtp/inbox-route.js';
 import { createMailParser } from './smtp/mail-parser.js';
 import { createSmtpMetrics } from './smtp/metrics.js';
 import { createSmtpReceiver } from './smtp/receiver.js';
+import { relayMailRoute } from './smtp/relay-route.js';
 import type { MailRoute } from './smtp/routes.js';
 import { type DatabaseTarget, postgresTarget, sqliteFileOf } from './storage/database.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
 import { storeSecret, storeSecretKeys } from './storage/store-secrets.js';
 import { VERSION } from './version.js';
+import { createWebhookTransport } from './webhooks/transport.js';
 import { createQrDecoder } from './workers/qr-decoder.js';
 
 /** How often an instance reports its key versions; reports older than three intervals count as gone. */
@@ -54,6 +60,8 @@ export interface LatchkeyServer {
   app: FastifyInstance;
   store: Store;
   adminTokenFile: string;
+  /** The OTP relay (tests drive its sweeper and webhook dispatcher directly). */
+  relay: RelayService;
   /** Set only on the start that created the admin: the operator token, in clear, this once. */
   adminToken: string | null;
   /** Things the operator must know about this start (a generated key file, …). */
@@ -80,6 +88,10 @@ export function targetOf(config: ServeConfig): DatabaseTarget {
   return config.databaseUrl
     ? postgresTarget(config.databaseUrl)
     : { kind: 'sqlite', file: sqliteFileOf(config.dataDir) };
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Opens the store and wires every service and transport (not yet listening). */
@@ -111,7 +123,12 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     const qrDecoder = createQrDecoder();
     const vault = createVaultService({ store, identity, audit, envelope, clock, decodeQr: qrDecoder.decode });
     // Every table of wrapped data keys, so rotation rewraps them all: a module that stores data keys adds one line.
-    const wrappedKeyStores: WrappedKeyStore[] = [vaultItemKeys(store), messageKeys(store), storeSecretKeys(store)];
+    const wrappedKeyStores: WrappedKeyStore[] = [
+      vaultItemKeys(store),
+      messageKeys(store),
+      storeSecretKeys(store),
+      ...relayWrappedKeyStores(store),
+    ];
     const keyFile = master?.file ?? null;
     const keysService = createKeysService({
       store,
@@ -127,6 +144,22 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     await keysService.report();
     notices.push(...(await keysService.peerWarnings()));
     let heartbeat: NodeJS.Timeout | undefined;
+    // Until listen() knows the bound port, the configured one stands in (SPEC §2: default http://HOST:PORT).
+    let boundHttpUrl = `http://${hostForUrl(config.host)}:${config.httpPort}`;
+    const publicUrl = () => config.publicUrl ?? boundHttpUrl;
+    const relay = createRelayService({
+      store,
+      audit,
+      identity,
+      clock,
+      envelope,
+      notifier: store.notifier,
+      transport: createWebhookTransport({ allowedPrivateHosts: config.webhookAllowPrivateHosts }),
+      extract: extractMessage,
+      // Approval links use the public URL; without one, the address actually bound (known once listening).
+      publicUrl: () => publicUrl().replace(/\/+$/, ''),
+      mailDomain: config.mailDomain,
+    });
 
     const adminTokenFile = join(config.dataDir, 'admin-token');
     if (boot.operatorToken) {
@@ -154,11 +187,8 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       twilioAuthToken: config.twilioAuthToken,
       smsWebhookSecret: config.smsWebhookSecret,
     });
-    // Until listen() knows the bound port, the configured one stands in (SPEC §2: default http://HOST:PORT).
-    let boundHttpUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.httpPort}`;
-    const publicUrl = () => config.publicUrl ?? boundHttpUrl;
-    // Each mail route claims its own recipients at RCPT time (ADR 0024).
-    const mailRoutes: MailRoute[] = [inboxMailRoute(inbox)];
+    // Each mail route claims its own recipients at RCPT time (ADR 0024); the relay's `relay-<human>` first (ADR 0034).
+    const mailRoutes: MailRoute[] = [relayMailRoute(relay), inboxMailRoute(inbox)];
 
     const metrics = createMetrics();
     const countSmtp = createSmtpMetrics(metrics.registry, () => inbox.waiting());
@@ -170,6 +200,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         ...keysRoutes(keysService),
         ...inboxRoutes(inbox),
         ...smsRoutes(sms, publicUrl),
+        ...relayRoutes(relay),
       ],
       authenticator,
       metrics,
@@ -225,6 +256,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       config,
       app,
       store,
+      relay,
       adminTokenFile,
       adminToken: boot.operatorToken,
       notices,
@@ -236,7 +268,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         heartbeat.unref();
         const address = app.server.address();
         const port = typeof address === 'object' && address ? address.port : config.httpPort;
-        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+        const host = hostForUrl(config.host);
         boundHttpUrl = `http://${host}:${port}`;
         let smtpAddress: string | null = null;
         if (receiver && config.smtpPort !== 'off') {
@@ -249,6 +281,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
           Math.min(60_000, config.messageRetentionMs),
           (err) => app.log.warn({ err: (err as Error).name }, 'retention sweep failed'),
         );
+        relay.start();
         return { httpUrl: boundHttpUrl, smtpAddress };
       },
       async close() {
@@ -257,6 +290,8 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
         await receiver?.close();
         await parser?.close();
         await stopSweeper?.();
+        // Pending relay waits answer at once, so draining requests does not wait for them.
+        await relay.stop();
         await closeMcp();
         await app.close();
         await keysService.shutdown();

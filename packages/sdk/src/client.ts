@@ -4,6 +4,7 @@ import { type ClientOptions, Transport } from './http.js';
 import { AgentsApi } from './identity.js';
 import { KeysApi } from './keys.js';
 import { MailApi } from './mail.js';
+import { RelayApi } from './relay.js';
 import type { Me } from './types.js';
 import { VaultApi } from './vault.js';
 
@@ -25,6 +26,8 @@ export class Latchkey {
   readonly keys: KeysApi;
   /** The inbox: email and SMS, extracted codes and links, waiting for the next one. */
   readonly mail: MailApi;
+  /** The OTP relay: agents ask for codes and read them once; humans approve (see `relay.settings`). */
+  readonly relay: RelayApi;
 
   constructor(options: ClientOptions) {
     this.#t = new Transport(options);
@@ -33,6 +36,7 @@ export class Latchkey {
     this.vault = new VaultApi(this.#t);
     this.keys = new KeysApi(this.#t);
     this.mail = new MailApi(this.#t);
+    this.relay = new RelayApi(this.#t);
   }
 
   /** The server this client talks to. */

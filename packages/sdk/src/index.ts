@@ -26,5 +26,6 @@ export {
   type ReceivedLink,
   type WaitOptions,
 } from './mail.js';
+export { RelayApi, RelayHandle, RelaySettingsApi } from './relay.js';
 export type * from './types.js';
 export { VaultApi, type VaultListOptions, type VaultScope } from './vault.js';

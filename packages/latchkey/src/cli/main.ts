@@ -6,6 +6,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerInboxCommands } from './commands/inbox.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
+import { registerRelayCommands } from './commands/relay.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerVaultCommands } from './commands/vault.js';
 import { type Io, processIo } from './output.js';
@@ -33,6 +34,7 @@ export async function runCli(
   registerVaultCommands(program, runner);
   registerKeysCommands(program, runner);
   registerInboxCommands(program, runner);
+  registerRelayCommands(program, runner);
   registerMcpCommand(program, runner);
   try {
     await program.parseAsync(argv, { from: 'user' });

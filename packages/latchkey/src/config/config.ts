@@ -66,6 +66,16 @@ const schema = z.object({
   smtpParseMemoryMb: count(16, 4096).default(128),
   // Parsing is CPU work: one worker per core (at least two, so one slow message never stops the rest).
   smtpParseWorkers: count(1, 64).default(Math.max(2, availableParallelism())),
+  webhookAllowPrivateHosts: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(?:\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/i, 'entries must be host:port')))
+    .default([]),
   logLevel: z.enum(logLevels).default('info'),
   json: z.boolean().default(false),
 });
@@ -102,6 +112,7 @@ const NAMES: Record<string, string> = {
   masterKeyFile: 'LATCHKEY_MASTER_KEY_FILE',
   twilioAuthToken: 'LATCHKEY_TWILIO_AUTH_TOKEN',
   smsWebhookSecret: 'LATCHKEY_SMS_WEBHOOK_SECRET',
+  webhookAllowPrivateHosts: 'LATCHKEY_WEBHOOK_ALLOW_PRIVATE_HOSTS',
   logLevel: 'LATCHKEY_LOG_LEVEL',
   messageRetentionMs: 'LATCHKEY_MESSAGE_RETENTION',
   smtpMaxMessageBytes: 'LATCHKEY_SMTP_MAX_MESSAGE_BYTES',
@@ -137,6 +148,7 @@ export function loadServeConfig(flags: ServeFlags, env: Record<string, string | 
     masterKeyFile: pick(undefined, 'LATCHKEY_MASTER_KEY_FILE'),
     twilioAuthToken: pick(undefined, 'LATCHKEY_TWILIO_AUTH_TOKEN'),
     smsWebhookSecret: pick(undefined, 'LATCHKEY_SMS_WEBHOOK_SECRET'),
+    webhookAllowPrivateHosts: pick(undefined, 'LATCHKEY_WEBHOOK_ALLOW_PRIVATE_HOSTS'),
     logLevel: pick(undefined, 'LATCHKEY_LOG_LEVEL'),
     messageRetentionMs: pick(undefined, 'LATCHKEY_MESSAGE_RETENTION'),
     smtpMaxMessageBytes: pick(undefined, 'LATCHKEY_SMTP_MAX_MESSAGE_BYTES'),

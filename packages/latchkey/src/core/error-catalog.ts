@@ -6,6 +6,7 @@ import type { auditErrors } from '../modules/audit/audit-errors.js';
 import type { identityErrors } from '../modules/identity/identity-errors.js';
 import type { inboxErrors } from '../modules/inbox/inbox-errors.js';
 import type { keysErrors } from '../modules/keys/keys-errors.js';
+import type { relayErrors } from '../modules/relay/relay-errors.js';
 import type { totpErrors, vaultErrors } from '../modules/vault/vault-errors.js';
 import type { commonErrors } from './common-errors.js';
 
@@ -18,4 +19,5 @@ export type ErrorCode =
   | keyof typeof vaultErrors
   | keyof typeof totpErrors
   | keyof typeof keysErrors
+  | keyof typeof relayErrors
   | keyof typeof inboxErrors;

@@ -4,8 +4,21 @@ import { randomBytes } from 'node:crypto';
 /** Crockford's base32 in lowercase: ASCII-ordered, so encoded strings sort like the numbers they encode. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-/** The prefixes of SPEC §1, plus the internal ones (operator tokens, requests). */
-export type IdPrefix = 'org' | 'hum' | 'agt' | 'key' | 'opt' | 'itm' | 'msg' | 'rly' | 'evt' | 'req' | 'whk' | 'num';
+/** The prefixes of SPEC §1, plus the internal ones (operator tokens, requests, webhook deliveries, standing approvals). */
+export type IdPrefix =
+  | 'org'
+  | 'hum'
+  | 'agt'
+  | 'key'
+  | 'opt'
+  | 'itm'
+  | 'msg'
+  | 'rly'
+  | 'evt'
+  | 'req'
+  | 'whk'
+  | 'num'
+  | 'sap';
 
 /** Encodes bytes as lowercase Crockford base32 (5 bits a character, no padding). */
 export function encodeBase32(bytes: Uint8Array): string {

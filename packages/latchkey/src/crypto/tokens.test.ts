@@ -1,7 +1,15 @@
 // Unit tests of ids and bearer tokens.
 import { describe, expect, it } from 'vitest';
 import { isId, newId } from './ids.js';
-import { hashSecret, looksLikeToken, mintToken, parseToken, secretMatches } from './tokens.js';
+import {
+  hashSecret,
+  looksLikeToken,
+  mintCaptureToken,
+  mintToken,
+  parseCaptureToken,
+  parseToken,
+  secretMatches,
+} from './tokens.js';
 
 describe('ids', () => {
   it('are prefixed, well-formed and ordered by time', () => {
@@ -53,5 +61,32 @@ describe('tokens', () => {
     expect(looksLikeToken('foo lk_agent_key_x')).toBe(true);
     expect(looksLikeToken('LK_OP_abc')).toBe(true);
     expect(looksLikeToken('/v1/agents/agt_123')).toBe(false);
+  });
+});
+
+describe('capture tokens', () => {
+  it('mints lk_cap_<humanId>_<secret>, parses it back, and stores only a hash', () => {
+    const humanId = newId('hum');
+    const { token, secretHash } = mintCaptureToken(humanId);
+    expect(token).toMatch(/^lk_cap_hum_[0-9a-z]{26}_[0-9a-z]{52}$/);
+    const parsed = parseCaptureToken(token);
+    expect(parsed?.humanId).toBe(humanId);
+    expect(secretMatches(parsed?.secret ?? '', secretHash)).toBe(true);
+    expect(looksLikeToken(`/x?t=${token}`)).toBe(true);
+  });
+
+  it('refuses anything else', () => {
+    const { token } = mintCaptureToken(newId('hum'));
+    for (const bad of [
+      token.slice(0, -1),
+      token.replace('lk_cap_', 'lk_op_'),
+      `${token}x`,
+      'lk_cap_',
+      '',
+      'x'.repeat(300),
+    ]) {
+      expect(parseCaptureToken(bad)).toBeNull();
+    }
+    expect(parseCaptureToken(mintToken('operator', newId('opt')).token)).toBeNull();
   });
 });

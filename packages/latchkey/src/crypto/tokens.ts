@@ -55,7 +55,30 @@ export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
   return storedHash.length === presented.length && timingSafeEqual(presented, storedHash);
 }
 
+const CAPTURE_PREFIX = 'lk_cap_';
+
+/**
+ * Mints an SMS capture token `lk_cap_<humanId>_<secret>`: it lets one human's phone post received SMS to the relay,
+ * and nothing else. Returns the token (shown once) and the hash to store.
+ */
+export function mintCaptureToken(humanId: string): { token: string; secretHash: Buffer } {
+  const secret = encodeBase32(randomBytes(32));
+  return { token: `${CAPTURE_PREFIX}${humanId}_${secret}`, secretHash: hashSecret(secret) };
+}
+
+/** Parses a capture token; null when it is not one. Never throws and never echoes the input. */
+export function parseCaptureToken(token: string): { humanId: string; secret: string } | null {
+  if (token.length > 200 || !token.startsWith(CAPTURE_PREFIX)) return null;
+  const rest = token.slice(CAPTURE_PREFIX.length);
+  const idLength = 'hum'.length + 27;
+  const humanId = rest.slice(0, idLength);
+  const secret = rest.slice(idLength + 1);
+  if (rest[idLength] !== '_' || !isId('hum', humanId)) return null;
+  if (secret.length !== SECRET_LENGTH || !SECRET_CHARS.test(secret)) return null;
+  return { humanId, secret };
+}
+
 /** True when `text` contains something shaped like one of our tokens (used to refuse tokens in URLs). */
 export function looksLikeToken(text: string): boolean {
-  return /lk_(?:agent|op)_/i.test(text);
+  return /lk_(?:agent|op|cap)_/i.test(text);
 }

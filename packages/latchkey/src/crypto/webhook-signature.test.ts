@@ -1,6 +1,7 @@
 // Tests for Standard Webhooks signing and verification, against the reference libraries' published example.
 import { describe, expect, it } from 'vitest';
 import {
+  generateWebhookSecret,
   parseWebhookSecret,
   signWebhook,
   verifyWebhook,
@@ -152,5 +153,16 @@ describe('verifyWebhookOnce', () => {
     });
     expect(guard.seen.size).toBe(0);
     await expect(verifyWebhookOnce(SECRET, signed(), PAYLOAD, NOW, guard)).resolves.toMatchObject({ id: MSG_ID });
+  });
+});
+
+describe('generateWebhookSecret', () => {
+  it('makes a fresh whsec_ secret of 32 bytes that signs and verifies', () => {
+    const a = generateWebhookSecret();
+    expect(a).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(generateWebhookSecret()).not.toBe(a);
+    expect(parseWebhookSecret(a)).toHaveLength(32);
+    const headers = { ...webhookHeaders(a, 'msg_1', 1_700_000_000_000, '{}') };
+    expect(verifyWebhook(a, headers, '{}', 1_700_000_000_000).id).toBe('msg_1');
   });
 });

@@ -1,5 +1,5 @@
 // Standard Webhooks signatures (standardwebhooks.com): HMAC-SHA256 over "id.timestamp.body" with a whsec_ secret.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The three headers a Standard Webhooks sender attaches. */
 export interface StandardWebhookHeaders {
@@ -74,6 +74,11 @@ export function parseWebhookSecret(secret: string): Uint8Array {
     );
   }
   return bytes;
+}
+
+/** A new signing secret for a receiver we deliver to: `whsec_` and the base64 of 32 random bytes. */
+export function generateWebhookSecret(): string {
+  return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 }
 
 /** Returns the `webhook-signature` value (`v1,<base64>`) for one delivery; `timestamp` is in Unix seconds. */

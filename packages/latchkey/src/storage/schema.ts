@@ -154,6 +154,76 @@ export interface WebhookClaimsTable {
   expires_at: number;
 }
 
+export interface RelayRequestsTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  approver_id: string;
+  status: 'pending_approval' | 'approved' | 'otp_received' | 'consumed' | 'denied' | 'expired' | 'cancelled';
+  reason: string;
+  expected_sender: string | null;
+  channel: 'email' | 'sms' | 'any';
+  filter_from: string | null;
+  filter_pattern: string | null;
+  public_key: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  standing_approval_id: string | null;
+  captured_at: number | null;
+  captured_channel: 'email' | 'sms' | null;
+  received_at: number | null;
+  consumed_at: number | null;
+  enc: string | null;
+  ciphertext: string | null;
+  sealed_from: Buffer | null;
+  wrapped_key: Buffer | null;
+}
+
+export interface RelayStandingApprovalsTable {
+  id: string;
+  org_id: string;
+  human_id: string;
+  agent_id: string;
+  sender: string;
+  max_codes: number;
+  remaining: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RelaySettingsTable {
+  human_id: string;
+  org_id: string;
+  webhook_url: string | null;
+  webhook_secret: Buffer | null;
+  wrapped_key: Buffer | null;
+  webhook_updated_at: number | null;
+  capture_token_hash: Buffer | null;
+  capture_token_created_at: number | null;
+  updated_at: number;
+}
+
+export interface RelayDeliveriesTable {
+  id: string;
+  org_id: string;
+  human_id: string;
+  event_type: string;
+  payload: string;
+  dedupe_key: string | null;
+  status: 'pending' | 'delivered' | 'failed' | 'dropped';
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number;
+  created_at: number;
+  finished_at: number | null;
+  last_error: string | null;
+  last_status: number | null;
+}
+
 /** The whole schema. */
 export interface Database {
   store_meta: StoreMetaTable;
@@ -171,4 +241,8 @@ export interface Database {
   messages: MessagesTable;
   phone_numbers: PhoneNumbersTable;
   webhook_claims: WebhookClaimsTable;
+  relay_requests: RelayRequestsTable;
+  relay_standing_approvals: RelayStandingApprovalsTable;
+  relay_settings: RelaySettingsTable;
+  relay_deliveries: RelayDeliveriesTable;
 }

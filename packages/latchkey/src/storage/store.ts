@@ -6,6 +6,7 @@ import type { AuditRepo } from '../modules/audit/audit-repo.js';
 import type { IdentityRepo } from '../modules/identity/identity-repo.js';
 import type { InboxRepo } from '../modules/inbox/inbox-repo.js';
 import type { KeysRepo } from '../modules/keys/keys-repo.js';
+import type { RelayRepo } from '../modules/relay/relay-repo.js';
 import type { VaultRepo } from '../modules/vault/vault-repo.js';
 import type { Dialect, OpenDatabase } from './database.js';
 import { createGroupCommit } from './group-commit.js';
@@ -15,6 +16,7 @@ import { identityRepo } from './repos/identity-repo.js';
 import { inboxRepo } from './repos/inbox-repo.js';
 import { keysRepo } from './repos/keys-repo.js';
 import { type MetaRepo, metaRepo } from './repos/meta-repo.js';
+import { relayRepo } from './repos/relay-repo.js';
 import { vaultRepo } from './repos/vault-repo.js';
 import type { Database } from './schema.js';
 import { createStoreCache, type StoreCache } from './store-cache.js';
@@ -28,6 +30,7 @@ export interface Repos {
   vault: VaultRepo;
   keys: KeysRepo;
   inbox: InboxRepo;
+  relay: RelayRepo;
 }
 
 /** The store handed to services (as a Transactor) and to the composition root. */
@@ -58,6 +61,7 @@ function reposOf(db: Kysely<Database>, dialect: Dialect, ctx: RepoContext): Repo
     vault: vaultRepo(db, dialect),
     keys: keysRepo(db),
     inbox: inboxRepo(db),
+    relay: relayRepo(db),
   };
 }
 
