@@ -79,6 +79,8 @@ export interface StartOptions {
   logStream?: Writable;
   /** Time source (tests pass a fake clock). */
   clock?: Clock;
+  /** Check every response against its zod schema as well as serializing through it (tests). */
+  validateResponses?: boolean;
   /** DNS for sender authentication (tests pass a zone of their own; default: the system resolver). */
   dnsResolver?: DnsResolver;
 }
@@ -209,6 +211,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
       version: VERSION,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       ...(options.logStream ? { logStream: options.logStream } : {}),
+      ...(options.validateResponses ? { validateResponses: true } : {}),
     });
 
     const smtpLog = app.log.child({ component: 'smtp' });

@@ -31,6 +31,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Where logs go (default stderr). */
   logStream?: Writable;
+  /** Check every response against its zod schema too (tests). */
+  validateResponses?: boolean;
 }
 
 /** Query parameter names that carry credentials in other APIs; refused here so they never reach a log. */
@@ -146,7 +148,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       throw err;
     }
   };
-  registerRoutes(app, options.routes, authenticate);
+  registerRoutes(app, options.routes, authenticate, { validateResponses: options.validateResponses ?? false });
   registerSystemRoutes(app, {
     ready: options.ready,
     metrics: options.metrics,

@@ -1,7 +1,7 @@
 // Route definitions: one object per endpoint holds its schemas and handler; the same schemas validate
 // requests, shape responses (as allowlists: a storage row never reaches the wire) and generate OpenAPI.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, type ErrorDetail } from '../core/app-error.js';
 import type { ErrorCode } from '../core/error-catalog.js';
 import type { RequestContext } from '../modules/identity/principal.js';
@@ -95,13 +95,20 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'p
 }
 
 /** Registers routes on a fastify instance; `authenticate` resolves the caller for routes with auth. */
+/** How routes are registered. */
+export interface RouteOptions {
+  /** Also check every response against its zod schema (tests); a mismatch is a 500. */
+  validateResponses?: boolean;
+}
+
 export function registerRoutes(
   app: FastifyInstance,
   routes: AnyRoute[],
   authenticate: (request: FastifyRequest) => Promise<RequestContext>,
+  options: RouteOptions = {},
 ): void {
   const raw = routes.filter((r) => r.rawBody !== undefined);
-  for (const route of routes.filter((r) => r.rawBody === undefined)) addRoute(app, route, authenticate);
+  for (const route of routes.filter((r) => r.rawBody === undefined)) addRoute(app, route, authenticate, options);
   if (raw.length === 0) return;
   // Raw-body routes live in their own plugin context, so their text parsers do not change any other route.
   app.register(async (child) => {
@@ -109,7 +116,7 @@ export function registerRoutes(
     for (const type of ['application/json', 'application/x-www-form-urlencoded']) {
       child.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
     }
-    for (const route of raw) addRoute(child, route, authenticate);
+    for (const route of raw) addRoute(child, route, authenticate, options);
   });
 }
 
@@ -119,10 +126,13 @@ function addRoute(
   app: FastifyInstance,
   route: AnyRoute,
   authenticate: (request: FastifyRequest) => Promise<RequestContext>,
+  options: RouteOptions,
 ): void {
+  const response = serializerSchema(route);
   app.route({
     method: route.method,
     url: route.path,
+    ...(response ? { schema: { response } } : {}),
     handler: async (request, reply) => {
       const ctx = route.auth ? await authenticate(request) : null;
       let rawBody: string | undefined;
@@ -153,9 +163,21 @@ function addRoute(
         if (reply.statusCode === 200) reply.code(204);
         return reply.send();
       }
-      // Parsing the outgoing value through its schema drops any field the schema does not name.
-      const shaped = route.response.parse(result);
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(shaped));
+      // The route's serializer (compiled from its response schema) writes only the fields the schema names.
+      // With validateResponses (tests), the value must also satisfy the schema itself.
+      if (options.validateResponses) route.response.parse(result);
+      return reply.type('application/json; charset=utf-8').send(result);
     },
   });
+}
+
+/**
+ * The JSON Schema fastify compiles into the route's response serializer (fast-json-stringify). Generated from the
+ * same zod schema, it is an allowlist: properties it does not name are never written.
+ */
+function serializerSchema(route: AnyRoute): Record<string, unknown> | undefined {
+  if (!route.response) return undefined;
+  const schema = z.toJSONSchema(route.response, { target: 'draft-7', io: 'output', unrepresentable: 'any' });
+  // '2xx': a handler may answer 201 or 202 instead of the route's usual status; every success is filtered.
+  return { '2xx': schema };
 }

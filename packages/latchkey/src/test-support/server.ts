@@ -37,7 +37,7 @@ export async function startTestServer(
     { data: site.dir, httpPort: '0', smtpPort: 'off' },
     { LATCHKEY_LOG_LEVEL: 'silent', ...(site.databaseUrl ? { DATABASE_URL: site.databaseUrl } : {}), ...options.env },
   );
-  const server = await createServer(config, { clock: options.clock ?? systemClock });
+  const server = await createServer(config, { clock: options.clock ?? systemClock, validateResponses: true });
   if (!server.adminToken) throw new Error('a fresh store must mint an admin token');
   const adminToken = server.adminToken;
   return {
