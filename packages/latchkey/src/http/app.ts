@@ -13,6 +13,7 @@ import { looksLikeToken } from '../crypto/tokens.js';
 import type { Authenticator } from '../modules/identity/authenticate.js';
 import type { RequestContext } from '../modules/identity/principal.js';
 import { errorStatus } from './error-status.js';
+import { lazyChildLogger } from './lazy-logger.js';
 import type { HttpMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { type AnyRoute, registerRoutes } from './route.js';
@@ -102,6 +103,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
     // Our own onResponse hook logs each request by route pattern, never by raw URL.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => newId('req'),
     return503OnClosing: true,

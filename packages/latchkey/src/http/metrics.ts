@@ -30,11 +30,22 @@ export function createMetrics(): HttpMetrics {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  // prom-client hashes the label values on every call; the series of a (method, route, status) are bound once.
+  // Keys are bounded: route patterns, not raw URLs.
+  const bound = new Map<string, { count: () => void; time: (seconds: number) => void }>();
   return {
     registry,
     observe(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
-      duration.observe({ method, route }, seconds);
+      const key = `${method} ${route} ${status}`;
+      let series = bound.get(key);
+      if (!series) {
+        const counter = requests.labels(method, route, String(status));
+        const histogram = duration.labels(method, route);
+        series = { count: () => counter.inc(), time: (s) => histogram.observe(s) };
+        bound.set(key, series);
+      }
+      series.count();
+      series.time(seconds);
     },
     authFailure(reason) {
       authFailures.inc({ reason });
