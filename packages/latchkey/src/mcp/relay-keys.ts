@@ -1,31 +1,34 @@
-// Relay key pairs held in the MCP process's memory, one per relay request, for the life of the session.
-// The private key never leaves this process: the server only ever receives the public key.
+// Relay handles held in the MCP process's memory, one per relay request, for the life of the session. Each holds
+// the private key that opens its code; the key never leaves this process (the server only ever gets the public key).
+import type { RelayHandle } from '@latchkey/sdk';
 
-/** Private keys of the relay requests this session made, by request id. */
+/** The relay requests this session made, by request id. */
 export interface RelayKeyring {
-  put(requestId: string, privateKey: Uint8Array): void;
-  get(requestId: string): Uint8Array | undefined;
-  /** Forgets (and zeroes) a key once its payload has been read or the request ended. */
+  put(handle: RelayHandle): void;
+  get(requestId: string): RelayHandle | undefined;
+  /** Forgets (and wipes) a handle once its code has been read or its request ended. */
   forget(requestId: string): void;
-  /** Zeroes every key (session end). */
+  /** Wipes every handle (session end). */
   clear(): void;
+  size(): number;
 }
 
 /** An in-memory keyring. */
 export function createRelayKeyring(): RelayKeyring {
-  const keys = new Map<string, Uint8Array>();
+  const handles = new Map<string, RelayHandle>();
   return {
-    put: (id, key) => {
-      keys.set(id, key);
+    put: (handle) => {
+      handles.set(handle.id, handle);
     },
-    get: (id) => keys.get(id),
+    get: (id) => handles.get(id),
     forget(id) {
-      keys.get(id)?.fill(0);
-      keys.delete(id);
+      handles.get(id)?.wipe();
+      handles.delete(id);
     },
     clear() {
-      for (const key of keys.values()) key.fill(0);
-      keys.clear();
+      for (const handle of handles.values()) handle.wipe();
+      handles.clear();
     },
+    size: () => handles.size,
   };
 }

@@ -3,11 +3,26 @@ import type { Latchkey } from '@latchkey/sdk';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { VERSION } from '../version.js';
 import type { RelayKeyring } from './relay-keys.js';
-import { type AnyTool, registerTools } from './tool.js';
+import { type AnyTool, newSessionState, registerTools } from './tool.js';
 import { whoami } from './tools/identity.js';
+import { mailGetMessage, mailListMessages, mailWaitForCode } from './tools/mail.js';
+import { relayConsumeOtp, relayRequestOtp, relayWait } from './tools/relay.js';
+import { vaultGet, vaultList, vaultStore, vaultTotp } from './tools/vault.js';
 
 /** Every tool, in the order clients list them. */
-export const TOOLS: AnyTool[] = [whoami];
+export const TOOLS: AnyTool[] = [
+  whoami,
+  vaultList,
+  vaultGet,
+  vaultStore,
+  vaultTotp,
+  mailListMessages,
+  mailGetMessage,
+  mailWaitForCode,
+  relayRequestOtp,
+  relayWait,
+  relayConsumeOtp,
+];
 
 const INSTRUCTIONS =
   'Latchkey gives you your own identity and second factors. Credentials stay in your Latchkey vault: fetch a ' +
@@ -18,6 +33,6 @@ const INSTRUCTIONS =
 /** Builds an MCP server acting through `lk` (the calling agent's client). */
 export function createMcpServer(lk: Latchkey, relayKeys: RelayKeyring): McpServer {
   const server = new McpServer({ name: 'latchkey', version: VERSION }, { instructions: INSTRUCTIONS });
-  registerTools(server, TOOLS, { lk, relayKeys });
+  registerTools(server, TOOLS, { lk, relayKeys, session: newSessionState() });
   return server;
 }

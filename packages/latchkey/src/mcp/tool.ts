@@ -6,10 +6,24 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { z } from 'zod';
 import type { RelayKeyring } from './relay-keys.js';
 
-/** What a tool handler can use: the SDK client of the calling agent and the session's relay keys. */
+/** What a tool handler can use: the SDK client of the calling agent, the session's relay keys and its memory. */
 export interface ToolContext {
   lk: Latchkey;
   relayKeys: RelayKeyring;
+  session: SessionState;
+}
+
+/** What one MCP session remembers between calls. */
+export interface SessionState {
+  /** When the session began (ms): a wait never hands out a message from before it. */
+  startedAt: number;
+  /** When the newest message `mail_wait_for_code` handed out was received (ms), so it is not handed out twice. */
+  lastWaitReceivedAt: number | null;
+}
+
+/** A fresh session's memory. */
+export function newSessionState(now = Date.now()): SessionState {
+  return { startedAt: now, lastWaitReceivedAt: null };
 }
 
 /** One MCP tool. */
@@ -59,4 +73,14 @@ export function registerTools(server: McpServer, tools: AnyTool[], ctx: ToolCont
       },
     );
   }
+}
+
+/** `T` with its optional-or-undefined properties made truly optional (what the SDK's option types expect). */
+export type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Drops the properties whose value is undefined (zod's optional fields), typed for the SDK's options. */
+export function defined<T extends object>(value: T): Defined<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Defined<T>;
 }
