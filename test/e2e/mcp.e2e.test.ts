@@ -72,8 +72,9 @@ async function exercise(client: Client, tag: string) {
   }
   expect(tools.find((t) => t.name === 'vault_totp')?.description).toMatch(/minValidSeconds/);
 
-  const me = (await use('whoami')) as { agent: { name: string }; delegationChain: { type: string }[] };
+  const me = (await use('whoami')) as { agent: { name: string }; email: string; delegationChain: { type: string }[] };
   expect(me.agent.name).toBe('mcp-bot');
+  expect(me.email).toBe('mcp-bot@agents.localhost');
   expect(me.delegationChain.map((l) => l.type)).toEqual(['human', 'org', 'agent']);
 
   // Enroll a TOTP the way a site shows it (raw base32 and an otpauth URI), then fetch codes: equal to oathtool's.

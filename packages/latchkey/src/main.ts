@@ -196,7 +196,7 @@ export async function createServer(config: ServeConfig, options: StartOptions = 
     const countSmtp = createSmtpMetrics(metrics.registry, () => inbox.waiting());
     const app = buildApp({
       routes: [
-        ...identityRoutes(identity),
+        ...identityRoutes(identity, { mailDomain: config.mailDomain }),
         ...auditRoutes(auditService),
         ...vaultRoutes(vault),
         ...keysRoutes(keysService),

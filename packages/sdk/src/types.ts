@@ -33,6 +33,8 @@ export interface AgentKey {
 export interface Me {
   principal: { type: 'operator' | 'agent'; id: string; name: string; orgId: string; credentialId: string };
   agent?: Agent;
+  /** Agents: the inbox address (`<name>@<mail domain>`; `<name>+<tag>@…` delivers there too). */
+  inbox?: { address: string };
   delegationChain: ChainLink[];
 }
 

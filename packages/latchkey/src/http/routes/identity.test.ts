@@ -32,9 +32,11 @@ describeEachServer(
         'org:default',
         'agent:billing-bot',
       ]);
+      expect(me.body.inbox).toEqual({ address: 'billing-bot@agents.localhost' });
       const op = await get().call('GET', '/v1/me');
       expect(op.body.principal).toMatchObject({ type: 'operator', name: 'admin' });
       expect(op.body.agent).toBeUndefined();
+      expect(op.body.inbox).toBeUndefined();
     });
 
     it('lists, shows by id and by name, with pagination', async () => {

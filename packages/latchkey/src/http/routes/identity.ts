@@ -9,8 +9,8 @@ const AgentRef = z.strictObject({ id: z.string().min(1).max(100) });
 const KeyRef = z.strictObject({ id: z.string().min(1).max(100), keyId: z.string().min(1).max(100) });
 const TAG = 'Identity';
 
-/** The identity routes. */
-export function identityRoutes(identity: IdentityService): AnyRoute[] {
+/** The identity routes. `mailDomain` names agents' inbox addresses in `/v1/me`. */
+export function identityRoutes(identity: IdentityService, options: { mailDomain: string }): AnyRoute[] {
   return [
     defineRoute({
       method: 'GET',
@@ -21,7 +21,7 @@ export function identityRoutes(identity: IdentityService): AnyRoute[] {
       auth: true,
       status: 200,
       response: Me,
-      handler: async ({ ctx }) => presentMe(await identity.me(ctx)),
+      handler: async ({ ctx }) => presentMe(await identity.me(ctx), options.mailDomain),
     }),
     defineRoute({
       method: 'POST',

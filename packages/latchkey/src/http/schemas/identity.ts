@@ -50,6 +50,10 @@ export const Me = z
       credentialId: z.string(),
     }),
     agent: Agent.optional(),
+    inbox: z
+      .object({ address: z.string().meta({ description: 'Mail to it (or to `<name>+<tag>@…`) lands in the inbox.' }) })
+      .optional()
+      .meta({ description: "Agents: the agent's own inbox." }),
     delegationChain: z.array(ChainLink),
   })
   .meta({ id: 'Me' });
@@ -80,11 +84,11 @@ export function presentKey(k: AgentKeyView): z.input<typeof AgentKey> {
   };
 }
 
-/** Wire form of `/v1/me`. */
-export function presentMe(me: MeView): z.input<typeof Me> {
+/** Wire form of `/v1/me`; an agent's inbox address is `<name>@<mail domain>`. */
+export function presentMe(me: MeView, mailDomain: string): z.input<typeof Me> {
   return {
     principal: me.principal,
-    ...(me.agent ? { agent: presentAgent(me.agent) } : {}),
+    ...(me.agent ? { agent: presentAgent(me.agent), inbox: { address: `${me.agent.name}@${mailDomain}` } } : {}),
     delegationChain: me.delegationChain,
   };
 }
