@@ -108,6 +108,7 @@ const Code = z.object({
   remainingSeconds: z.number().nullable().describe('Seconds this code stays valid (null for counter codes).'),
   validUntil: z.string().nullable(),
   period: z.number().nullable(),
+  step: z.number().nullable().describe('The time step of the code; a site accepts each step once.'),
   serverTime: z.string(),
 });
 
@@ -120,6 +121,7 @@ function code(otp: OtpCode): z.infer<typeof Code> {
         remainingSeconds: otp.remainingSeconds,
         validUntil: otp.validUntil,
         period: otp.period,
+        step: otp.step,
         serverTime: otp.serverTime,
       }
     : {
@@ -129,6 +131,7 @@ function code(otp: OtpCode): z.infer<typeof Code> {
         remainingSeconds: null,
         validUntil: null,
         period: null,
+        step: null,
         serverTime: otp.serverTime,
       };
 }
