@@ -17,6 +17,12 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A JSON body already serialized (when its exact bytes are signed). */
+  rawBody?: string;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+  /** `false` sends no Authorization header (routes authenticated by a signature instead). */
+  auth?: boolean;
   /** Overrides the timeout (long-poll calls pass their own). */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -41,12 +47,11 @@ export class Transport {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json' };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
+    const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
+    if (options.auth !== false) headers.authorization = `Bearer ${this.#apiKey}`;
+    let body = options.rawBody;
+    if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
     const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let response: Response;

@@ -29,3 +29,4 @@ export {
 export { RelayApi, RelayHandle, RelaySettingsApi } from './relay.js';
 export type * from './types.js';
 export { VaultApi, type VaultListOptions, type VaultScope } from './vault.js';
+export { standardWebhookHeaders } from './webhook.js';

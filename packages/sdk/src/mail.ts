@@ -2,6 +2,7 @@
 import { LatchkeyError } from './errors.js';
 import { seg, type Transport } from './http.js';
 import type { InboxWaitResult, Message, MessageCode, MessageLink, MessageSummary, PhoneNumber } from './types.js';
+import { standardWebhookHeaders } from './webhook.js';
 
 /** Which inbox: agents use their own; operators name one (id or name). */
 export interface InboxTarget {
@@ -112,6 +113,19 @@ export class MailApi {
   /** Deletes a message. */
   async deleteMessage(id: string, options: InboxTarget = {}): Promise<void> {
     await this.#t.request('DELETE', `/v1/inbox/messages/${seg(id)}`, { query: { agent: options.agent } });
+  }
+
+  /**
+   * Delivers an SMS to the agent that owns the `to` number (`POST /v1/sms/inbound`), signed with the server's
+   * `LATCHKEY_SMS_WEBHOOK_SECRET` (Standard Webhooks): what a bridge from an SMS provider calls. No token is sent.
+   */
+  async deliverSms(sms: { to: string; from: string; body: string }, options: { secret: string }): Promise<void> {
+    const rawBody = JSON.stringify({ to: sms.to, from: sms.from, body: sms.body });
+    await this.#t.request('POST', '/v1/sms/inbound', {
+      rawBody,
+      headers: standardWebhookHeaders(options.secret, rawBody),
+      auth: false,
+    });
   }
 
   /**

@@ -291,6 +291,18 @@ export class RelayApi {
     return this.#t.request('POST', `/v1/relay/requests/${seg(idOf(request))}/consume`);
   }
 
+  /**
+   * Offers an SMS received on the human's phone to their approved requests: what an SMS forwarder on that phone
+   * calls. Make this client with the human's capture token as `apiKey` (`relay.settings.createCaptureToken`).
+   * Resolves `{captured: true}` when the message's code was sealed for a request; nothing else of it is kept.
+   */
+  captureSms(sms: { from: string; body: string; receivedAt?: string | Date }): Promise<{ captured: boolean }> {
+    const receivedAt = sms.receivedAt instanceof Date ? sms.receivedAt.toISOString() : sms.receivedAt;
+    return this.#t.request('POST', '/v1/relay/capture/sms', {
+      body: { from: sms.from, body: sms.body, ...(receivedAt !== undefined ? { receivedAt } : {}) },
+    });
+  }
+
   /** Cancels a request (agent keys), erasing any captured code. */
   cancel(request: RelayHandle | string): Promise<RelayRequest> {
     return this.#t.request('DELETE', `/v1/relay/requests/${seg(idOf(request))}`);

@@ -28,12 +28,9 @@ describeEachServer('relay through the SDK', (get) => {
 
     const { token } = await ops.relay.settings.createCaptureToken();
     const waiting = lk.relay.wait(handle, { timeoutSeconds: 20 });
-    const sms = await fetch(`${baseUrl}/v1/relay/capture/sms`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ from: '+15550100199', body: 'Your bank code: 583920' }),
-    });
-    expect(sms.status).toBe(202);
+    const phone = new Latchkey({ baseUrl, apiKey: token });
+    const sms = await phone.relay.captureSms({ from: '+15550100199', body: 'Your bank code: 583920' });
+    expect(sms).toEqual({ captured: true });
     expect((await waiting).status).toBe('otp_received');
 
     // The exported key restores a handle in another process (here, another object).

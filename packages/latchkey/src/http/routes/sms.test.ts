@@ -1,6 +1,7 @@
 // HTTP tests of SMS intake on both stores: phone numbers, X-Twilio-Signature right/wrong/missing, Standard Webhooks
 // right/wrong/expired/replayed, unknown numbers, and 503 when a secret is not configured.
 import { randomBytes } from 'node:crypto';
+import { Latchkey } from '@latchkey/sdk';
 import { describe, expect, it } from 'vitest';
 import { computeTwilioSignature } from '../../crypto/twilio-signature.js';
 import { webhookHeaders } from '../../crypto/webhook-signature.js';
@@ -155,6 +156,20 @@ describeEachServer(
       );
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('SMS_NUMBER_UNKNOWN');
+    });
+
+    it('takes an SMS delivered by the SDK, signed with the webhook secret and no token', async () => {
+      const a = await agentWithNumber(get());
+      const { httpUrl } = await get().server.listen();
+      const bridge = new Latchkey({ baseUrl: httpUrl, apiKey: 'unused-by-signed-routes' });
+      await bridge.mail.deliverSms(
+        { to: a.number, from: 'Google', body: 'G-771203 is your code.' },
+        { secret: SECRET },
+      );
+      expect((await messagesOf(get(), a))[0]).toMatchObject({ channel: 'sms', codes: [{ value: '771203' }] });
+      const wrong = `whsec_${randomBytes(32).toString('base64')}`;
+      const refused = bridge.mail.deliverSms({ to: a.number, from: 'x', body: 'y' }, { secret: wrong });
+      await expect(refused).rejects.toMatchObject({ status: 401, code: 'SMS_SIGNATURE_INVALID' });
     });
 
     it('accepts a Standard Webhooks delivery once; refuses wrong, expired and replayed ones', async () => {
