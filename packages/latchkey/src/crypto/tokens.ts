@@ -1,7 +1,7 @@
 // Bearer tokens: agent keys `lk_agent_<keyId>_<secret>` and operator tokens `lk_op_<tokenId>_<secret>`.
 // Only a SHA-256 of the secret is stored. The secret carries 256 bits of entropy, so a fast hash is enough:
 // there is nothing to brute-force, and a slow hash would only cost every request.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { encodeBase32, isId } from './ids.js';
 
 export type TokenKind = 'agent' | 'operator';
@@ -46,7 +46,7 @@ export function parseToken(token: string): ParsedToken | null {
 
 /** The stored form of a token secret. */
 export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 /** Compares a presented secret with a stored hash in constant time. */

@@ -53,16 +53,57 @@ export interface RepoContext {
   cache: StoreCache | null;
 }
 
+/**
+ * The repositories of one connection or write unit, each built on first use: a unit touches one or two of them, and
+ * building all seven for every write was a measurable share of a TOTP request.
+ */
+class LazyRepos implements Repos {
+  #identity?: Repos['identity'];
+  #audit?: Repos['audit'];
+  #meta?: Repos['meta'];
+  #vault?: Repos['vault'];
+  #keys?: Repos['keys'];
+  #inbox?: Repos['inbox'];
+  #relay?: Repos['relay'];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly ctx: RepoContext,
+  ) {}
+
+  get identity() {
+    this.#identity ??= identityRepo(this.db, this.dialect, this.ctx);
+    return this.#identity;
+  }
+  get audit() {
+    this.#audit ??= auditRepo(this.db, this.dialect, this.ctx);
+    return this.#audit;
+  }
+  get meta() {
+    this.#meta ??= metaRepo(this.db);
+    return this.#meta;
+  }
+  get vault() {
+    this.#vault ??= vaultRepo(this.db, this.dialect);
+    return this.#vault;
+  }
+  get keys() {
+    this.#keys ??= keysRepo(this.db);
+    return this.#keys;
+  }
+  get inbox() {
+    this.#inbox ??= inboxRepo(this.db);
+    return this.#inbox;
+  }
+  get relay() {
+    this.#relay ??= relayRepo(this.db);
+    return this.#relay;
+  }
+}
+
 function reposOf(db: Kysely<Database>, dialect: Dialect, ctx: RepoContext): Repos {
-  return {
-    identity: identityRepo(db, dialect, ctx),
-    audit: auditRepo(db, dialect, ctx),
-    meta: metaRepo(db),
-    vault: vaultRepo(db, dialect),
-    keys: keysRepo(db),
-    inbox: inboxRepo(db),
-    relay: relayRepo(db),
-  };
+  return new LazyRepos(db, dialect, ctx);
 }
 
 /** Builds the store over an open database. */

@@ -18,9 +18,19 @@ export const ErrorEnvelope = z
 /** An ISO 8601 timestamp in UTC. */
 export const Timestamp = z.iso.datetime();
 
+// Most timestamps on the wire are the same few (an agent's createdAt on every /v1/me): formatting is remembered.
+const ISO_CACHE_SIZE = 4096;
+const isoCache = new Map<number, string>();
+
 /** Converts epoch milliseconds to the wire format. */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  let text = isoCache.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    if (isoCache.size >= ISO_CACHE_SIZE) isoCache.clear();
+    isoCache.set(ms, text);
+  }
+  return text;
 }
 
 /** Converts nullable epoch milliseconds to the wire format. */

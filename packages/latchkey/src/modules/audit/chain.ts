@@ -1,5 +1,5 @@
 // The hash chain: each event's hash covers its content and the previous event's hash. Pure.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Actor, ChainLink } from '../identity/principal.js';
 
 /** What an event is about. */
@@ -63,7 +63,7 @@ export function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
     requestId,
     prevHash,
   });
-  return createHash('sha256').update(body, 'utf8').digest('hex');
+  return hash('sha256', body, 'hex');
 }
 
 /** Result of walking a chain. */
