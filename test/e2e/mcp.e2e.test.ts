@@ -211,6 +211,29 @@ describe('MCP', () => {
     });
   });
 
+  it('keeps a long wait alive with progress notifications for clients that ask for them', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${mail.http}/mcp`), {
+      requestInit: { headers: { Authorization: `Bearer ${agentKey}` } },
+    });
+    await withClient(transport, async (client) => {
+      let beats = 0;
+      // The call outlives the client's 6 s timeout only because each progress notification resets it.
+      const result = await client.callTool(
+        { name: 'mail_wait_for_code', arguments: { from: 'nobody.example', timeoutSeconds: 9 } },
+        undefined,
+        {
+          timeout: 6_000,
+          resetTimeoutOnProgress: true,
+          onprogress: () => {
+            beats += 1;
+          },
+        },
+      );
+      expect(result.structuredContent).toEqual({ status: 'timeout' });
+      expect(beats).toBeGreaterThanOrEqual(1);
+    });
+  }, 30_000);
+
   it('refuses missing credentials, operator tokens, and sessions opened by another key', async () => {
     const init = {
       jsonrpc: '2.0',

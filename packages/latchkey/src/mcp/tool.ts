@@ -3,6 +3,8 @@
 import type { Latchkey } from '@latchkey/sdk';
 import { LatchkeyError } from '@latchkey/sdk';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { RelayKeyring } from './relay-keys.js';
 
@@ -47,7 +49,14 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def
 // biome-ignore lint/suspicious/noExplicitAny: the erased form of ToolDef; each tool is checked where it is defined.
 export type AnyTool = ToolDef<any, any>;
 
-/** Registers tools on an MCP server; API errors become tool errors the model can read, never exceptions. */
+/** How often a call still running tells a client that asked for progress (`_meta.progressToken`) that it is alive. */
+export const PROGRESS_INTERVAL_MS = 5_000;
+
+/**
+ * Registers tools on an MCP server; API errors become tool errors the model can read, never exceptions. A call
+ * that waits (for a code, an approval) sends progress notifications when the client asked for them, so clients
+ * that reset their timeout on progress can wait longer than their per-call limit.
+ */
 export function registerTools(server: McpServer, tools: AnyTool[], ctx: ToolContext): void {
   for (const tool of tools) {
     server.registerTool(
@@ -59,7 +68,17 @@ export function registerTools(server: McpServer, tools: AnyTool[], ctx: ToolCont
         outputSchema: tool.output,
         annotations: { readOnlyHint: tool.readOnly, openWorldHint: false },
       },
-      async (input: unknown) => {
+      async (input: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
+        const token = extra._meta?.progressToken;
+        let beats = 0;
+        const heartbeat =
+          token === undefined
+            ? undefined
+            : setInterval(() => {
+                beats += 1;
+                const params = { progressToken: token, progress: beats, message: 'Still waiting.' };
+                void extra.sendNotification({ method: 'notifications/progress', params }).catch(() => undefined);
+              }, PROGRESS_INTERVAL_MS);
         try {
           const result = await tool.handler(ctx, input as never);
           return { structuredContent: result, content: [{ type: 'text' as const, text: JSON.stringify(result) }] };
@@ -69,6 +88,8 @@ export function registerTools(server: McpServer, tools: AnyTool[], ctx: ToolCont
               ? `${err.code} (HTTP ${err.status}): ${err.message}${err.details.map((d) => ` [${d.path}: ${d.message}]`).join('')}`
               : `Tool failed: ${err instanceof Error ? err.message : String(err)}`;
           return { isError: true, content: [{ type: 'text' as const, text: message }] };
+        } finally {
+          clearInterval(heartbeat);
         }
       },
     );

@@ -128,7 +128,9 @@ export const mailWaitForCode = defineTool({
       .min(0)
       .max(300)
       .optional()
-      .describe('How long to wait (default 45; most MCP clients give a tool call 60 seconds).'),
+      .describe(
+        'How long to wait (default 45: most MCP clients give a call 60 seconds, longer if they follow progress).',
+      ),
   },
   output: {
     status: z.enum(['received', 'timeout']),

@@ -76,7 +76,9 @@ export const relayWait = defineTool({
       .min(0)
       .max(600)
       .optional()
-      .describe('How long to wait (default 45; most MCP clients give a tool call 60 seconds).'),
+      .describe(
+        'How long to wait (default 45: most MCP clients give a call 60 seconds, longer if they follow progress).',
+      ),
   },
   output: { ...Status, decidedBy: z.string().nullable() },
   readOnly: true,
