@@ -2,13 +2,11 @@
 // here but never comes back out: no tool returns it, in any form.
 import type { OtpCode, TotpInput } from '@latchkey/sdk';
 import { z } from 'zod';
-import { ItemType, VaultItem as VaultItemSchema } from '../../http/schemas/vault.js';
+import { VaultItem as ItemMeta, ItemName, ItemType } from '../../http/schemas/vault.js';
 import { defined, defineTool } from '../tool.js';
 
-/** What a model sees of an item: the API's metadata, which never holds a secret. */
-const ItemMeta = VaultItemSchema;
-
-const Name = z.string().min(1).max(128).describe('The item name, e.g. "github" or "acme-login".');
+// What a model sees of an item is the API's metadata, which never holds a secret; names follow the API's rule.
+const Name = ItemName.describe('The item name, e.g. "github" or "acme-login".');
 
 export const vaultList = defineTool({
   name: 'vault_list',
