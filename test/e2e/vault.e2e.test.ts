@@ -16,11 +16,19 @@ import {
 } from '../../packages/latchkey/src/test-support/postgres.js';
 import { BIN, cli, http, startServer, tempDir } from './support.js';
 
-/** oathtool's code now; a code from the vault must equal it or the one for the next step (a boundary crossed). */
-function oathCodes(args: string[]): string[] {
+/** The current unix second. Take it before asking for a code, and pass it to `oathCodes`. */
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Every code oathtool gives from `since` (taken before the code was asked for) to one second from now: a code from
+ * the vault must be one of them. The window spans the whole call, so a slow CLI start crossing a step boundary
+ * is no failure, while a wrong code still is.
+ */
+function oathCodes(args: string[], since: number): string[] {
   const at = (s: number) => execFileSync('oathtool', [...args, '--now', `@${s}`], { encoding: 'utf8' }).trim();
-  const now = Math.floor(Date.now() / 1000);
-  return [at(now), at(now + 1)];
+  const codes = new Set<string>();
+  for (let s = since; s <= nowSeconds() + 1; s++) codes.add(at(s));
+  return [...codes];
 }
 
 function leaks(text: string, seed: Buffer, base32: string): boolean {
@@ -76,9 +84,10 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
       const json = JSON.parse((await cli(['--json', 'vault', 'get', 'github'], asAgent)).stdout);
       expect(json.secrets).toEqual({ username: 'bot', password: 'pa55word-canary' });
 
+      const beforeTotp = nowSeconds();
       const totp = await cli(['totp', 'github'], asAgent);
       expect(totp.code, totp.stderr).toBe(0);
-      expect(oathCodes(['--totp', seed.toString('hex')])).toContain(totp.stdout.trim());
+      expect(oathCodes(['--totp', seed.toString('hex')], beforeTotp)).toContain(totp.stdout.trim());
       const totpJson = JSON.parse((await cli(['--json', 'totp', 'github'], asAgent)).stdout);
       expect(totpJson).toMatchObject({ kind: 'totp', digits: 6, period: 30, algorithm: 'SHA1' });
 
@@ -95,6 +104,7 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
       expect(tooLong.stderr).toContain('minValidSeconds: must be a whole number from 0 to 4');
 
       // --watch, piped: one line per code, quiet otherwise, and a clean exit on SIGINT.
+      const beforeWatch = nowSeconds();
       const watcher = spawn(process.execPath, [BIN, 'totp', 'github', '--watch'], {
         env: { ...process.env, ...asAgent },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,7 +116,7 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
           if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
         });
       });
-      expect(oathCodes(['--totp', seed.toString('hex')])).toContain(firstLine);
+      expect(oathCodes(['--totp', seed.toString('hex')], beforeWatch)).toContain(firstLine);
       const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
       watcher.kill('SIGINT');
       expect(await exited).toBe(0);
@@ -121,8 +131,9 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
       const qr = await cli(['vault', 'put', 'acme', '--qr', png], asAgent);
       expect(qr.code, qr.stderr).toBe(0);
       expect(qr.stdout).toMatch(/^type\s+totp$/m);
+      const beforeAcme = nowSeconds();
       const acme = (await cli(['totp', 'acme'], asAgent)).stdout.trim();
-      expect(oathCodes(['--totp=sha512', '-d', '8', seed.toString('hex')])).toContain(acme);
+      expect(oathCodes(['--totp=sha512', '-d', '8', seed.toString('hex')], beforeAcme)).toContain(acme);
 
       // The operator gets codes but not secrets.
       const opCode = await cli(['--data', dir, 'totp', 'github', '--agent', 'vault-bot'], env);
@@ -144,9 +155,9 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
       ]);
       const retire = await cli(['--data', dir, 'keys', 'retire', '1'], env);
       expect(retire.code, retire.stderr).toBe(0);
-      expect(oathCodes(['--totp', seed.toString('hex')])).toContain(
-        (await cli(['totp', 'github'], asAgent)).stdout.trim(),
-      );
+      const beforeRetired = nowSeconds();
+      const afterRetire = (await cli(['totp', 'github'], asAgent)).stdout.trim();
+      expect(oathCodes(['--totp', seed.toString('hex')], beforeRetired)).toContain(afterRetire);
 
       // A code accepted once stays refused after a restart.
       const code = JSON.parse((await cli(['--json', 'totp', 'github'], asAgent)).stdout).code as string;
@@ -170,9 +181,10 @@ describe('the vault through the CLI and the SDK (SQLite)', () => {
       expect(stored.totp).toMatchObject({ algorithm: 'SHA256', digits: 7, period: 30 });
       expect((await lk.vault.list()).items.map((i) => i.name)).toEqual(['acme', 'github', 'quick', 'sdk-item']);
       expect((await lk.vault.get('sdk-item')).secrets).toEqual({ username: 'sdk', password: 'sdk-pass' });
+      const beforeSdk = nowSeconds();
       const sdkCode = await lk.vault.totp('sdk-item');
       expect(sdkCode.kind).toBe('totp');
-      expect(oathCodes(['--totp=sha256', '-d', '7', seed.toString('hex')])).toContain(sdkCode.code);
+      expect(oathCodes(['--totp=sha256', '-d', '7', seed.toString('hex')], beforeSdk)).toContain(sdkCode.code);
       expect(await lk.vault.verifyTotp('sdk-item', sdkCode.code)).toBe(true);
       expect(await lk.vault.verifyTotp('sdk-item', sdkCode.code)).toBe(false);
       expect(await lk.vault.consumeBackupCode('sdk-item')).toEqual({ code: 'sdk-1', remaining: 0 });
@@ -224,8 +236,9 @@ describe.skipIf(!pgAvailable)('the vault on PostgreSQL, two instances', () => {
         body: { type: 'totp', totp: { secret: base32 } },
       });
       expect(put.status).toBe(201);
+      const beforeCode = nowSeconds();
       const code = (await http(`${two.start.http}/v1/vault/items/shared/totp`, apiKey)).body.code as string;
-      expect(oathCodes(['--totp', seed.toString('hex')])).toContain(code);
+      expect(oathCodes(['--totp', seed.toString('hex')], beforeCode)).toContain(code);
       const verify = (url: string) =>
         http(`${url}/v1/vault/items/shared/totp/verify`, apiKey, { method: 'POST', body: { code } });
       const [first, second] = await Promise.all([verify(one.start.http), verify(two.start.http)]);
