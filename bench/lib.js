@@ -70,11 +70,33 @@ export async function startBaseline(body) {
   const start = await waitForJsonLine(proc, 'baseline');
   return {
     url: start.http,
+    pid: proc.pid,
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
     },
   };
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Runs wrk against a server process and adds the server's CPU time per request (µs): steadier than a rate on a
+ * shared machine, and it says where a ratio comes from.
+ */
+export function wrkWithCpu(pid, url, options) {
+  const before = cpuSeconds(pid);
+  const result = wrk(url, options);
+  return { ...result, cpuPerRequestUs: ((cpuSeconds(pid) - before) * 1e6) / Math.max(1, result.total) };
 }
 
 /** JSON request helper for setting up scenarios. */
@@ -118,7 +140,8 @@ export function wrk(url, { headers = {}, seconds = 10, connections = 50, threads
 export function report(name, latchkey, baseline, target) {
   const ratio = latchkey.rps / baseline.rps;
   const fmt = (r) =>
-    `${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms`;
+    `${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms` +
+    (r.cpuPerRequestUs === undefined ? '' : `   server CPU ${r.cpuPerRequestUs.toFixed(0).padStart(4)} µs/req`);
   console.log(`\n${name}`);
   console.log(`  baseline (node:http)  ${fmt(baseline)}`);
   console.log(`  latchkey              ${fmt(latchkey)}${latchkey.non2xx ? `   (${latchkey.non2xx} non-2xx!)` : ''}`);

@@ -1,7 +1,7 @@
 // `npm run bench`: each scenario against the bare node:http baseline, same load tool, same connections, same run.
 // Usage: node bench/run.js [scenario …] [--seconds N] [--connections N]
 import { readdirSync } from 'node:fs';
-import { report, requireWrk, startBaseline, startLatchkey, wrk } from './lib.js';
+import { report, requireWrk, startBaseline, startLatchkey, wrk, wrkWithCpu } from './lib.js';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -27,8 +27,8 @@ for (const file of files) {
       // Warm both up (JIT, caches), then measure them back to back.
       wrk(baseline.url + setup.path, { ...opts, seconds: 2 });
       const warm = wrk(server.url + setup.path, { ...opts, seconds: 2 });
-      const base = wrk(baseline.url + setup.path, opts);
-      const ours = wrk(server.url + setup.path, opts);
+      const base = wrkWithCpu(baseline.pid, baseline.url + setup.path, opts);
+      const ours = wrkWithCpu(server.pid, server.url + setup.path, opts);
       allOk = report(scenario.name, ours, base, scenario.target) && allOk;
       // `after` may check what the load left behind (e.g. one audit event per request served).
       if (setup.after) {

@@ -4,8 +4,8 @@
 // Usage: node bench/smtp-ingest.js [--messages N] [--sessions N] [--persistent-messages N] [--persistent-sessions N]
 //        [--rounds N]
 import { fileURLToPath } from 'node:url';
-import { api, startLatchkey } from './lib.js';
-import { cpuSeconds, requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
+import { api, cpuSeconds, startLatchkey } from './lib.js';
+import { requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

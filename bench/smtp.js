@@ -111,18 +111,6 @@ export function smtpSource(target, { messages, sessions, persistent, file, from,
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-export function cpuSeconds(pid) {
-  try {
-    const stat = spawnSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' }).stdout;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return ticks / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /** A raw SMTP client on one connection; `reply()` resolves with the next complete reply and when it arrived. */
 export function smtpClient(hostPort) {
   const [host, port] = hostPort.split(':');

@@ -46,7 +46,8 @@ export function parseToken(token: string): ParsedToken | null {
 
 /** The stored form of a token secret. */
 export function hashSecret(secret: string): Buffer {
-  return hash('sha256', secret, 'buffer');
+  // Hex out and back is measurably cheaper than asking Node 20's one-shot hash for a buffer.
+  return Buffer.from(hash('sha256', secret, 'hex'), 'hex');
 }
 
 /** Compares a presented secret with a stored hash in constant time. */

@@ -111,9 +111,13 @@ describe('hostile input', () => {
     const next = rng(0x1a7c4e9);
     let slowest = 0;
     for (let i = 0; i < 2000; i++) {
-      const { out, ms } = timed(randomMessage(next));
+      const message = randomMessage(next);
+      const { out, ms } = timed(message);
       assertWellFormed(out);
-      slowest = Math.max(slowest, ms);
+      // A slow message is timed twice more and its best time counts: a pause of the machine (GC, another test
+      // file on the same core) passes, while input the extractor is really slow on stays slow every time.
+      const best = ms < 50 ? ms : Math.min(ms, timed(message).ms, timed(message).ms);
+      slowest = Math.max(slowest, best);
     }
     console.log(`[fuzz] slowest random message: ${slowest.toFixed(1)} ms`);
     expect(slowest).toBeLessThan(250);
