@@ -34,6 +34,33 @@ describeEachServer('audit routes', (get) => {
     expect(JSON.stringify(page.body)).not.toContain('lk_agent_');
   });
 
+  it('stores delegation chains whose links carry only type, id and name', async () => {
+    const ts = get();
+    const created = await ts.call('POST', '/v1/agents', { body: { name: 'chained', description: 'kept off chains' } });
+    const key: string = created.body.apiKey;
+    await ts.call('GET', '/v1/me', { token: key });
+    const wrongSecret = `${key.slice(0, -1)}${key.endsWith('0') ? '1' : '0'}`;
+    expect((await ts.call('GET', '/v1/me', { token: wrongSecret })).status).toBe(401); // a denial, audited
+    await ts.call('POST', '/v1/agents/chained/suspend');
+    // The rows as stored (the API's serializer would hide extra fields): creation, key, denial and suspension.
+    const rows = await ts.server.store.db
+      .selectFrom('audit_events')
+      .select(['action', 'delegation_chain'])
+      .where('agent_id', '=', created.body.agent.id)
+      .execute();
+    expect(rows.map((r) => r.action).sort()).toEqual(
+      ['agent.create', 'agent.key.create', 'agent.suspend', 'auth.authenticate'].sort(),
+    );
+    for (const row of rows) {
+      const chain = typeof row.delegation_chain === 'string' ? JSON.parse(row.delegation_chain) : row.delegation_chain;
+      expect(chain.map((link: object) => Object.keys(link).sort())).toEqual([
+        ['id', 'name', 'type'],
+        ['id', 'name', 'type'],
+        ['id', 'name', 'type'],
+      ]);
+    }
+  });
+
   it('verifies an intact chain', async () => {
     const res = await get().call('GET', '/v1/audit/verify');
     expect(res.body.ok).toBe(true);

@@ -116,8 +116,8 @@ export function createAuthenticator(deps: {
       orgId: cred.org.id,
       actor: { type: 'human' as const, id: cred.human.id, name: cred.human.name },
       chain: [
-        { type: 'human' as const, ...cred.human },
-        { type: 'org' as const, ...cred.org },
+        { type: 'human' as const, id: cred.human.id, name: cred.human.name },
+        { type: 'org' as const, id: cred.org.id, name: cred.org.name },
       ],
       agentId: null,
       credentialType: 'operator_token',

@@ -60,16 +60,19 @@ export function chainOf(p: Principal): ChainLink[] {
   );
 }
 
-/** The chain `human > org > agent` of an agent. */
+/**
+ * The chain `human > org > agent` of an agent. Each link names only type, id and name: callers pass whole records
+ * (an agent row has its description, status and timestamps), and the chain is written into audit events for good.
+ */
 export function agentChain(
   creator: { id: string; name: string },
   org: { id: string; name: string },
   agent: { id: string; name: string },
 ): ChainLink[] {
   return [
-    { type: 'human', ...creator },
-    { type: 'org', ...org },
-    { type: 'agent', ...agent },
+    { type: 'human', id: creator.id, name: creator.name },
+    { type: 'org', id: org.id, name: org.name },
+    { type: 'agent', id: agent.id, name: agent.name },
   ];
 }
 
