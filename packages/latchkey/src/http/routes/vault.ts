@@ -145,15 +145,17 @@ export function vaultRoutes(vault: VaultService): AnyRoute[] {
       response: OtpCode,
       errors: ['VAULT_ITEM_NOT_FOUND', 'VAULT_ITEM_NOT_OTP', 'AGENT_REVOKED'],
       handler: async ({ ctx, params, query, reply }) => {
-        const { signal, done } = disconnectSignal(reply);
+        // Only a caller that asked for a minimum validity can be kept waiting for the next step; the watch on its
+        // connection (an AbortController and a listener) is built for that case alone.
+        const watch = query.minValidSeconds ? disconnectSignal(reply) : null;
         try {
           const code = await vault.code(ctx, query.agent, params.name, {
             minValidSeconds: query.minValidSeconds,
-            signal,
+            signal: watch?.signal,
           });
           return presentCode(code);
         } finally {
-          done();
+          watch?.done();
         }
       },
     }),
