@@ -4,18 +4,13 @@
 // Usage: node bench/floors.js [http] [smtp] [--rounds N] [--seconds N]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, requireWrk, startBaseline, startLatchkey, wrk, wrkWithCpu } from './lib.js';
+import { commandLine, cpuSeconds, requireWrk, startBaseline, startLatchkey, wrk, wrkWithCpu } from './lib.js';
 import { freePort, requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
 
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const rounds = flag('--rounds', 3);
-const seconds = flag('--seconds', 6);
-const parts = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-const wanted = (part) => parts.length === 0 || parts.includes(part);
+const cli = commandLine();
+const rounds = cli.number('--rounds', 3);
+const seconds = cli.number('--seconds', 6);
+const wanted = (part) => cli.names.length === 0 || cli.names.includes(part);
 // The one agent key the HTTP floors accept (their credential table has one row).
 const FLOOR_TOKEN = `lk_agent_key_${'0'.repeat(26)}_${'a'.repeat(52)}`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

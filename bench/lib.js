@@ -9,6 +9,22 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../packages/latchkey/bin/latchkey.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
 
+/**
+ * The command line of a benchmark: `option('--name', fallback)` is the value after `--name` (a string),
+ * `number('--name', fallback)` the same as a number, and `names` the words that are not options or their values.
+ */
+export function commandLine(argv = process.argv.slice(2)) {
+  const option = (name, fallback) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : fallback;
+  };
+  return {
+    option,
+    number: (name, fallback) => Number(option(name, fallback)),
+    names: argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--')),
+  };
+}
+
 /** Fails early with a clear message when wrk is missing. */
 export function requireWrk() {
   if (spawnSync('wrk', ['--version']).error) {

@@ -1,16 +1,12 @@
 // `npm run bench`: each scenario against the bare node:http baseline, same load tool, same connections, same run.
 // Usage: node bench/run.js [scenario …] [--seconds N] [--connections N]
 import { readdirSync } from 'node:fs';
-import { report, requireWrk, startBaseline, startLatchkey, wrk, wrkWithCpu } from './lib.js';
+import { commandLine, report, requireWrk, startBaseline, startLatchkey, wrk, wrkWithCpu } from './lib.js';
 
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const seconds = flag('--seconds', 10);
-const connections = flag('--connections', 50);
-const wanted = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const cli = commandLine();
+const seconds = cli.number('--seconds', 10);
+const connections = cli.number('--connections', 50);
+const wanted = cli.names;
 
 requireWrk();
 const files = readdirSync(new URL('./scenarios/', import.meta.url)).filter((f) => f.endsWith('.js'));

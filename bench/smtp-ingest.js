@@ -4,14 +4,11 @@
 // Usage: node bench/smtp-ingest.js [--messages N] [--sessions N] [--persistent-messages N] [--persistent-sessions N]
 //        [--rounds N]
 import { fileURLToPath } from 'node:url';
-import { api, cpuSeconds, startLatchkey } from './lib.js';
+import { api, commandLine, cpuSeconds, startLatchkey } from './lib.js';
 import { requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
 
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const cli = commandLine();
+const flag = cli.number;
 const perConnection = { messages: flag('--messages', 3000), sessions: flag('--sessions', 100) };
 const persistent = { messages: flag('--persistent-messages', 6000), sessions: flag('--persistent-sessions', 20) };
 const rounds = flag('--rounds', 3);

@@ -3,16 +3,12 @@
 // Usage: node bench/time-to-code.js [--messages N] [--database-url postgres://…]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { api, startLatchkey } from './lib.js';
+import { api, commandLine, startLatchkey } from './lib.js';
 import { percentile, smtpClient } from './smtp.js';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const messages = Number(option('--messages', 300));
-const databaseUrl = option('--database-url', undefined);
+const cli = commandLine();
+const messages = cli.number('--messages', 300);
+const databaseUrl = cli.option('--database-url', undefined);
 const TARGET_P99_MS = 50;
 const WARMUP = 30;
 const template = readFileSync(
