@@ -2,10 +2,18 @@
 // the same run as the baseline. A target above its floor cannot be met by any implementation on this machine;
 // a target below it says how much room Latchkey's own code has. See bench/README.md.
 // Usage: node bench/floors.js [http] [smtp] [--rounds N] [--seconds N]
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { commandLine, cpuSeconds, requireWrk, startBaseline, startLatchkey, wrk, wrkWithCpu } from './lib.js';
-import { freePort, requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
+import {
+  commandLine,
+  cpuSeconds,
+  requireWrk,
+  startBaseline,
+  startLatchkey,
+  startScript,
+  wrk,
+  wrkWithCpu,
+} from './lib.js';
+import { requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
 
 const cli = commandLine();
 const rounds = cli.number('--rounds', 3);
@@ -15,36 +23,7 @@ const wanted = (part) => cli.names.length === 0 || cli.names.includes(part);
 const FLOOR_TOKEN = `lk_agent_key_${'0'.repeat(26)}_${'a'.repeat(52)}`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function startChild(file, childArgs, ready, stdin) {
-  const proc = spawn(process.execPath, [fileURLToPath(new URL(file, import.meta.url)), ...childArgs], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  proc.stdin.end(stdin ?? '');
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const started = new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith(ready));
-      if (line) resolve(line);
-    });
-    exited.then((code) => reject(new Error(`${file} ${childArgs.join(' ')} exited with ${code}`)));
-  });
-  return {
-    proc,
-    started,
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function startHttpFloor(mode, body) {
-  const child = startChild('./floors/http-floor.js', [mode, FLOOR_TOKEN], '{', JSON.stringify(body));
-  const { http } = JSON.parse(await child.started);
-  return { url: http, pid: child.proc.pid, stop: child.stop };
-}
+const floorScript = (name) => fileURLToPath(new URL(`./floors/${name}`, import.meta.url));
 
 /** Runs each server `rounds` times, alternating, and prints median rates, CPU and ratios to the first. */
 function compareHttp(name, target, servers, path, connections = 50) {
@@ -87,7 +66,11 @@ async function httpFloors() {
       started.push(baseline);
       const servers = [{ label: 'baseline (node:http)', url: baseline.url, pid: baseline.pid, headers: {} }];
       for (const mode of floors) {
-        const floor = await startHttpFloor(mode, setup.baselineBody);
+        const floor = await startScript(
+          floorScript('http-floor.js'),
+          [mode, FLOOR_TOKEN],
+          JSON.stringify(setup.baselineBody),
+        );
         started.push(floor);
         servers.push({ label: `floor: fastify + ${mode}`, url: floor.url, pid: floor.pid, headers: floorHeaders });
       }
@@ -108,11 +91,9 @@ async function smtpFloors() {
   const servers = [{ label: 'maildev 2.2.1 (memory)', smtp: maildev.smtp, pid: maildev.pid, stop: maildev.stop }];
   try {
     for (const mode of ['sink', 'parse']) {
-      const port = await freePort();
-      const child = startChild('./floors/smtp-floor.js', [mode, String(port)], 'listening');
-      await child.started;
+      const floor = await startScript(floorScript('smtp-floor.js'), [mode]);
       const label = mode === 'sink' ? 'floor: smtp-server, nothing else' : 'floor: + postal-mime + mailauth';
-      servers.push({ label, smtp: `127.0.0.1:${port}`, pid: child.proc.pid, stop: child.stop });
+      servers.push({ label, ...floor });
     }
     for (const s of servers) await smtpSource(s.smtp, { ...load, messages: 300, sessions: 20 });
     for (const [label, target, opts] of [

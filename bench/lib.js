@@ -79,19 +79,28 @@ export async function startLatchkey(env = {}, options = {}) {
   };
 }
 
-/** Starts the baseline: a bare node:http server answering every request with `body` (JSON). */
-export async function startBaseline(body) {
-  const proc = spawn(process.execPath, [BASELINE], { stdio: ['pipe', 'pipe', 'pipe'] });
-  proc.stdin.end(JSON.stringify(body));
-  const start = await waitForJsonLine(proc, 'baseline');
+/**
+ * Starts a comparison server (a Node script) that reads `stdin` to its end and prints one JSON line when it listens
+ * (`{"http": URL}` or `{"smtp": "host:port"}`); resolves to that line's addresses, its pid and `stop()`.
+ */
+export async function startScript(file, args = [], stdin = '') {
+  const proc = spawn(process.execPath, [file, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  proc.stdin.end(stdin);
+  const start = await waitForJsonLine(proc, [file, ...args].join(' '));
   return {
     url: start.http,
+    smtp: start.smtp,
     pid: proc.pid,
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
     },
   };
+}
+
+/** Starts the baseline: a bare node:http server answering every request with `body` (JSON). */
+export function startBaseline(body) {
+  return startScript(BASELINE, [], JSON.stringify(body));
 }
 
 /** CPU seconds (user + system, every thread) a process has used so far, from /proc (Linux). */

@@ -8,10 +8,12 @@ import { api, commandLine, cpuSeconds, startLatchkey } from './lib.js';
 import { requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
 
 const cli = commandLine();
-const flag = cli.number;
-const perConnection = { messages: flag('--messages', 3000), sessions: flag('--sessions', 100) };
-const persistent = { messages: flag('--persistent-messages', 6000), sessions: flag('--persistent-sessions', 20) };
-const rounds = flag('--rounds', 3);
+const perConnection = { messages: cli.number('--messages', 3000), sessions: cli.number('--sessions', 100) };
+const persistent = {
+  messages: cli.number('--persistent-messages', 6000),
+  sessions: cli.number('--persistent-sessions', 20),
+};
+const rounds = cli.number('--rounds', 3);
 const TARGETS = { perConnection: 3, persistent: 1 };
 // A real verification mail (code and link, text and HTML), the same bytes for both servers.
 const FILE = fileURLToPath(new URL('../test/fixtures/eml/multipart-alternative.eml', import.meta.url));

@@ -18,14 +18,17 @@ const require = createRequire(new URL('../../packages/latchkey/package.json', im
 const Fastify = require('fastify');
 const SQLite = require('better-sqlite3');
 
+// The shape of the one key the floor accepts, and of the header that presents it.
+const TOKEN = /^lk_agent_(key_[0-9a-z]{26})_([0-9a-z]{52})$/;
+const BEARER = new RegExp(`^Bearer ${TOKEN.source.slice(1)}`);
 const sha256 = (text) => Buffer.from(hash('sha256', text, 'hex'), 'hex');
 
 function authenticator() {
-  const [keyId, secret] = /^lk_agent_(key_[0-9a-z]{26})_([0-9a-z]{52})$/.exec(process.argv[3] ?? '')?.slice(1) ?? [];
+  const [keyId, secret] = TOKEN.exec(process.argv[3] ?? '')?.slice(1) ?? [];
   if (!keyId || !secret) throw new Error('usage: http-floor.js MODE TOKEN');
   const stored = new Map([[keyId, sha256(secret)]]);
   return (header) => {
-    const m = /^Bearer lk_agent_(key_[0-9a-z]{26})_([0-9a-z]{52})$/.exec(header ?? '');
+    const m = BEARER.exec(header ?? '');
     const expected = m ? stored.get(m[1]) : undefined;
     const presented = sha256(m ? m[2] : '');
     if (!expected || !timingSafeEqual(presented, expected)) throw Object.assign(new Error('no'), { statusCode: 401 });

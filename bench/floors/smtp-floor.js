@@ -2,7 +2,7 @@
 // through (postal-mime to parse, mailauth for SPF/DKIM/DMARC), with nothing stored and nothing extracted.
 //   sink   the message is read to its end and acknowledged
 //   parse  the message is parsed and authenticated in one of two worker threads, then acknowledged
-// Usage: node smtp-floor.js MODE PORT; prints "listening" when it accepts connections.
+// Usage: node smtp-floor.js MODE; prints {"smtp": "host:port"} when it accepts connections.
 import { createRequire } from 'node:module';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 
@@ -34,7 +34,7 @@ if (!isMainThread) {
   });
 } else {
   const { SMTPServer } = require('smtp-server');
-  const [mode, port] = process.argv.slice(2);
+  const mode = process.argv[2];
   if (mode !== 'sink' && mode !== 'parse') throw new Error(`unknown floor ${mode}`);
   const workers = mode === 'parse' ? [0, 1].map(() => new Worker(new URL(import.meta.url))) : [];
   const pending = new Map();
@@ -57,7 +57,7 @@ if (!isMainThread) {
       stream.on('end', () => {
         if (workers.length === 0) return callback();
         const id = next++;
-        pending.set(id, () => callback());
+        pending.set(id, callback);
         const raw = Buffer.concat(chunks);
         workers[id % workers.length].postMessage({
           id,
@@ -69,6 +69,8 @@ if (!isMainThread) {
       });
     },
   });
-  server.listen(Number(port), '127.0.0.1', () => process.stdout.write('listening\n'));
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ smtp: `127.0.0.1:${server.server.address().port}` })}\n`);
+  });
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
