@@ -21,6 +21,24 @@ describe('ids', () => {
     expect(a < b).toBe(true);
     expect(isId('agt', 'agt_ILLEGAL0000000000000000000')).toBe(false);
   });
+
+  it('encode the given millisecond even when ids of another one come between', () => {
+    const decode = (id: string) =>
+      [...id.slice(4, 14)].reduce((n, c) => n * 32 + '0123456789abcdefghjkmnpqrstvwxyz'.indexOf(c), 0);
+    for (const ms of [1_700_000_000_000, 1_700_000_000_000, 0, 1_700_000_000_001, 1_700_000_000_000]) {
+      expect(decode(newId('evt', ms))).toBe(ms);
+    }
+  });
+
+  it('draw their random part evenly from the whole alphabet, never repeating', () => {
+    const ids = Array.from({ length: 4096 }, () => newId('req', 1_700_000_000_000));
+    expect(new Set(ids).size).toBe(ids.length);
+    const counts = new Map<string, number>();
+    for (const id of ids) for (const c of id.slice(14)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    // 65,536 characters over 32 symbols: 2,048 each on average; a biased mapping would be far off.
+    expect(counts.size).toBe(32);
+    for (const n of counts.values()) expect(Math.abs(n - 2048)).toBeLessThan(300);
+  });
 });
 
 describe('tokens', () => {
