@@ -17,7 +17,7 @@ export function registerSystemRoutes(
     }
   });
   app.get('/metrics', async (_req, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.exposition()),
   );
   let cached: string | undefined;
   app.get('/openapi.json', async (_req, reply) => {
