@@ -1,5 +1,6 @@
-// Turns a bearer token into a principal. No cache: suspension and revocation apply on the very next request,
-// on every instance, because every request reads the current row.
+// Turns a bearer token into a principal. Suspension and revocation apply on the very next request, on every
+// instance: PostgreSQL stores read the current row per request, and an SQLite store's credential cache is emptied
+// by every identity change before that change is answered (ADR 0050).
 import { appError } from '../../core/app-error.js';
 import type { Clock } from '../../core/clock.js';
 import type { Transactor } from '../../core/transactor.js';
@@ -63,11 +64,11 @@ export function createAuthenticator(deps: {
       throw appError('UNAUTHENTICATED');
     }
     const a = cred.agent;
-    const chain = agentChain(cred.creator, cred.org, a);
+    // Built only for a refusal: the chain of a request that gets through is the principal's.
     const failure = (reason: string) => ({
       orgId: cred.org.id,
       actor: { type: 'agent' as const, id: a.id, name: a.name },
-      chain,
+      chain: agentChain(cred.creator, cred.org, a),
       agentId: a.id,
       credentialType: 'agent_key',
       credentialId: cred.keyId,
