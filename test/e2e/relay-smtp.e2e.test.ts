@@ -57,6 +57,10 @@ describe('relay capture over SMTP', () => {
         expectedSender: 'example.com',
       });
       await admin.relay.approve(handle.id);
+      const captureTrail = async () =>
+        (await admin.audit.list({ action: 'relay.capture' })).events
+          .filter((e) => e.target.id === handle.id)
+          .map((e) => `${e.outcome}:${e.reason}`);
 
       // Spoofed: the visible From is the bank's, but nothing authenticates it (SPF fails, no DKIM): not captured.
       await sendRaw(mail.smtpPort, 'relay-admin@agents.localhost', message('111222'), 'accounts@example.com');
@@ -76,7 +80,9 @@ describe('relay capture over SMTP', () => {
         Buffer.concat([Buffer.from(signed.signatures), body]),
         'forwarder@home.example',
       );
-      expect((await lk.relay.wait(handle, { timeoutSeconds: 10 })).status).toBe('otp_received');
+      const waited = await lk.relay.wait(handle, { timeoutSeconds: 10 });
+      // Should the capture not happen, the audit trail says why (its reason), which the status alone does not.
+      expect(waited.status, `relay.capture trail: ${(await captureTrail()).join(', ')}`).toBe('otp_received');
       const otp = await lk.relay.consume(handle);
       expect(otp).toMatchObject({
         code: '482913',
@@ -86,10 +92,7 @@ describe('relay capture over SMTP', () => {
       });
       await expect(lk.relay.consumeSealed(handle.id)).rejects.toMatchObject({ status: 410 });
 
-      const trail = (await admin.audit.list({ action: 'relay.capture' })).events
-        .filter((e) => e.target.id === handle.id)
-        .map((e) => `${e.outcome}:${e.reason}`);
-      expect(trail.reverse()).toEqual(['denied:dmarc_failed', 'success:email']);
+      expect((await captureTrail()).reverse()).toEqual(['denied:dmarc_failed', 'success:email']);
 
       // A relay address of nobody is refused at RCPT time, and the message text is stored nowhere.
       const refused = await sendRaw(
