@@ -2,13 +2,13 @@
 
 import zlib from 'node:zlib';
 
-/** What the header says; `pngInflatedBound` is set for PNG only. */
+/** What the header says; `pngDataLength` is set for PNG only. */
 export interface ImageHeader {
   readonly format: 'png' | 'jpeg';
   readonly width: number;
   readonly height: number;
-  /** Most bytes the PNG's image data may inflate to, from IHDR. */
-  readonly pngInflatedBound?: number;
+  /** Exact length of the PNG's inflated image data (filtered scanlines of every pass), from IHDR. */
+  readonly pngDataLength?: number;
 }
 
 /** Why a header was refused: `unsupported` (not PNG/JPEG), `malformed`, or `too-large` (what it claims). */
@@ -45,12 +45,13 @@ export function readImageHeader(bytes: Buffer): HeaderResult {
   return { ok: false, problem: 'unsupported' };
 }
 
-function checkSize(format: 'png' | 'jpeg', width: number, height: number, bound?: number): HeaderResult {
+function checkSize(format: 'png' | 'jpeg', width: number, height: number, pngDataLength?: number): HeaderResult {
   if (width === 0 || height === 0) return { ok: false, problem: 'malformed' };
   if (width > IMAGE_LIMITS.maxSide || height > IMAGE_LIMITS.maxSide || width * height > IMAGE_LIMITS.maxPixels) {
     return { ok: false, problem: 'too-large' };
   }
-  return { ok: true, header: { format, width, height, ...(bound !== undefined ? { pngInflatedBound: bound } : {}) } };
+  const png = pngDataLength !== undefined ? { pngDataLength } : {};
+  return { ok: true, header: { format, width, height, ...png } };
 }
 
 function readPngHeader(bytes: Buffer): HeaderResult {
@@ -66,23 +67,48 @@ function readPngHeader(bytes: Buffer): HeaderResult {
   if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth) || interlace > 1) {
     return { ok: false, problem: 'malformed' };
   }
-  // Filtered scanlines: one filter byte per row. Adam7 interlacing adds at most one filter byte and one partial
-  // byte per row of each of its 7 passes (fewer than 2 rows per image row in total), hence the slack.
-  const rowBytes = Math.ceil((width * channels * depth) / 8) + 1;
-  const bound = rowBytes * height + 4 * height + 64;
-  return checkSize('png', width, height, bound);
+  const pixelBits = channels * depth;
+  return checkSize(
+    'png',
+    width,
+    height,
+    interlace === 1 ? adam7Length(width, height, pixelBits) : scanlinesLength(width, height, pixelBits),
+  );
+}
+
+/** Filtered scanlines of one image or pass: a filter byte, then the row's pixels rounded up to whole bytes. */
+function scanlinesLength(width: number, height: number, pixelBits: number): number {
+  return width === 0 || height === 0 ? 0 : height * (Math.ceil((width * pixelBits) / 8) + 1);
+}
+
+/** Adam7's seven passes as [x start, y start, x step, y step]. */
+export const ADAM7_PASSES = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+function adam7Length(width: number, height: number, pixelBits: number): number {
+  let total = 0;
+  for (const [x0, y0, dx, dy] of ADAM7_PASSES) {
+    total += scanlinesLength(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy), pixelBits);
+  }
+  return total;
 }
 
 /**
- * pngjs bounds inflation by IHDR for plain PNGs but inflates interlaced ones with no limit, so a 2 MiB file could
- * expand to gigabytes. We inflate once ourselves with the header's bound; this is the only extra work, and it
- * is done for interlaced images only.
+ * Checks that a PNG's image data inflates to exactly the length its header implies, before pngjs sees it.
+ * pngjs inflates interlaced images with no limit (a 2 MiB file could expand to gigabytes), and it decodes
+ * missing or truncated data without complaint from uninitialised memory: the rows it never received come from
+ * whatever the process held before, which could be an earlier upload. One bounded inflate here refuses both.
  *
- * @returns false when the image data is truncated, corrupt or inflates past the bound
+ * @returns false when the image data is missing, truncated, corrupt or longer than the header allows
  */
-export function pngDataFitsBound(bytes: Buffer, bound: number): boolean {
-  const interlaced = bytes.readUInt8(28) === 1;
-  if (!interlaced) return true;
+export function pngDataIsComplete(bytes: Buffer, expectedLength: number): boolean {
   const idat: Buffer[] = [];
   let offset = 8;
   while (offset + 12 <= bytes.length) {
@@ -93,9 +119,10 @@ export function pngDataFitsBound(bytes: Buffer, bound: number): boolean {
     if (type === 'IEND') break;
     offset += 12 + length;
   }
+  if (idat.length === 0) return false;
   try {
-    zlib.inflateSync(Buffer.concat(idat), { maxOutputLength: bound });
-    return true;
+    // One byte of room past the exact length tells "longer than the header" apart from "exactly right".
+    return zlib.inflateSync(Buffer.concat(idat), { maxOutputLength: expectedLength + 1 }).length === expectedLength;
   } catch {
     return false;
   }

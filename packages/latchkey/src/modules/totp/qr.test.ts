@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeBase32 } from './base32.js';
 import { enrollOtp } from './enroll.js';
-import { IMAGE_LIMITS } from './image-header.js';
+import { ADAM7_PASSES, IMAGE_LIMITS } from './image-header.js';
 import { totpAt } from './otp.js';
 import { describeOtpParams, type OtpParams } from './otp-params.js';
 import { decodeQrImage } from './qr.js';
@@ -162,7 +162,19 @@ describe('hostile and unreadable images', () => {
     ['a PNG claiming 20000 x 20000', () => header(20_000, 20_000), 'TOTP_IMAGE_TOO_LARGE', /pixels/],
     ['a PNG one pixel-row over 16 MiP', () => header(4097, 4096), 'TOTP_IMAGE_TOO_LARGE', /pixels/],
     ['a PNG 16385 pixels wide', () => header(16_385, 1), 'TOTP_IMAGE_TOO_LARGE', /a side/],
-    ['a PNG of 4096 x 4096 with no data', () => header(4096, 4096), 'TOTP_IMAGE_INVALID', /decoded as PNG/],
+    ['a PNG of 4096 x 4096 with no data', () => header(4096, 4096), 'TOTP_IMAGE_INVALID', /image data that is missing/],
+    [
+      'a PNG of 4096 x 4096 whose data stops after ten rows',
+      () => b64(craftPng({ width: 4096, height: 4096, idat: deflateSync(Buffer.alloc(4097 * 10)) })),
+      'TOTP_IMAGE_INVALID',
+      /image data that is missing/,
+    ],
+    [
+      'a PNG with one row more data than its header gives',
+      () => b64(craftPng({ width: 100, height: 100, idat: deflateSync(Buffer.alloc(101 * 101)) })),
+      'TOTP_IMAGE_INVALID',
+      /not the size its header gives/,
+    ],
     ['a PNG of 0 x 10', () => header(0, 10), 'TOTP_IMAGE_INVALID', /header/],
     ['a JPEG claiming 65000 x 65000', () => jpegHeader(65_000, 65_000), 'TOTP_IMAGE_TOO_LARGE', /pixels/],
     ['a JPEG of 100 x 100 with no scan', () => jpegHeader(100, 100), 'TOTP_IMAGE_INVALID', /decoded as JPEG/],
@@ -198,7 +210,7 @@ describe('hostile and unreadable images', () => {
       /PNG or JPEG/,
     ],
     ['random bytes', () => b64(randomBytes(1000)), 'TOTP_IMAGE_INVALID', /PNG or JPEG/],
-    ['a truncated PNG', () => b64(qrencode(URI).subarray(0, 200)), 'TOTP_IMAGE_INVALID', /decoded as PNG/],
+    ['a truncated PNG', () => b64(qrencode(URI).subarray(0, 200)), 'TOTP_IMAGE_INVALID', /image data that is missing/],
     ['a PNG with a corrupted CRC', () => b64(Buffer.from(qrencode(URI)).fill(0, 40, 44)), 'TOTP_IMAGE_INVALID', /PNG/],
     [
       'over 2 MiB of image',
@@ -253,25 +265,30 @@ describe('hostile and unreadable images', () => {
     const started = performance.now();
     const error = catchError(() => enrollOtp({ qrImage: b64(bomb) }));
     expect(error.code).toBe('TOTP_IMAGE_INVALID');
-    expect(error.details[0]?.message).toMatch(/larger than its header/);
+    expect(error.details[0]?.message).toMatch(/not the size its header gives/);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("never shows an earlier upload's pixels in place of image data a PNG leaves out", () => {
+    // pngjs fills rows it never received from uninitialised memory, which may hold the last image it inflated:
+    // before the length check, this returned the earlier QR's URI (its seed) in about one round in four.
+    const earlier = PNG.sync.write(PNG.sync.read(qrencode(URI, ['-s', '40'])), { filterType: 0 });
+    const { width, height } = PNG.sync.read(earlier);
+    const truncated = craftPng({ width, height, colorType: 6, idat: deflateSync(Buffer.alloc(width * 4 + 1)) });
+    for (let round = 0; round < 20; round++) {
+      expect(decodeQrImage(b64(earlier))).toBe(URI);
+      const error = catchError(() => decodeQrImage(b64(truncated)));
+      expect(error.code).toBe('TOTP_IMAGE_INVALID');
+      expectNoSecret(error, [encodeBase32(seed)]);
+    }
   });
 
   it('still reads a well-formed interlaced PNG', () => {
     const qr = PNG.sync.read(qrencode(URI));
     const width = qr.width;
-    // Adam7 pass layout for 8-bit gray: filter byte 0 then the pass's pixels, row by row.
-    const passes = [
-      [0, 0, 8, 8],
-      [4, 0, 8, 8],
-      [0, 4, 4, 8],
-      [2, 0, 4, 4],
-      [0, 2, 2, 4],
-      [1, 0, 2, 2],
-      [0, 1, 1, 2],
-    ] as const;
+    // 8-bit gray, pass by pass (pngjs, which reads it back, has its own copy of the Adam7 layout).
     const rows: number[] = [];
-    for (const [x0, y0, dx, dy] of passes) {
+    for (const [x0, y0, dx, dy] of ADAM7_PASSES) {
       if (x0 >= width || y0 >= qr.height) continue;
       for (let y = y0; y < qr.height; y += dy) {
         rows.push(0);

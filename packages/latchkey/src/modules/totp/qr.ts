@@ -3,7 +3,7 @@
 import jpeg from 'jpeg-js';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { IMAGE_LIMITS, pngDataFitsBound, readImageHeader } from './image-header.js';
+import { IMAGE_LIMITS, pngDataIsComplete, readImageHeader } from './image-header.js';
 import { TotpError } from './totp-errors.js';
 
 /**
@@ -60,8 +60,12 @@ export function decodeQrImage(base64: unknown, path = 'totp.qrImage'): string {
     );
   }
   const { header } = found;
-  if (header.pngInflatedBound !== undefined && !pngDataFitsBound(bytes, header.pngInflatedBound)) {
-    throw new TotpError('TOTP_IMAGE_INVALID', path, 'has PNG image data that is corrupt or larger than its header');
+  if (header.pngDataLength !== undefined && !pngDataIsComplete(bytes, header.pngDataLength)) {
+    throw new TotpError(
+      'TOTP_IMAGE_INVALID',
+      path,
+      'has PNG image data that is missing, corrupt or not the size its header gives',
+    );
   }
   const image = header.format === 'png' ? decodePng(bytes, path) : decodeJpeg(bytes, path);
   const text = scan(image);
