@@ -64,16 +64,19 @@ type DnsAnswer = { id: number; value?: unknown; code?: string };
 const MAX_QUERIES = 40;
 
 /**
- * Answers one message's DNS queries arriving on `port` with `resolver`, until `budgetMs` has passed; after that
- * (or after 40 queries) every query fails at once with ETIMEOUT, which mailauth reports as `temperror`.
- * Returns the function that stops serving and closes the port.
+ * Answers one message's DNS queries arriving on `port` with `resolver`, until `budgetMs` has passed since the
+ * first query; after that (or after 40 queries) every query fails at once with ETIMEOUT, which mailauth reports as
+ * `temperror`. The budget starts with the first query, not when the message is handed over: time spent waiting
+ * for a free worker, or for a new one to load, is not the sender's DNS and must not turn a burst of mail into
+ * `temperror` verdicts. Returns the function that stops serving and closes the port.
  */
 export function serveDns(port: MessagePort, resolver: DnsResolver, budgetMs: number, now = Date.now): () => void {
-  const deadline = now() + budgetMs;
+  let deadline: number | undefined;
   let count = 0;
   let open = true;
   port.on('message', (query: DnsQuery) => {
     count += 1;
+    deadline ??= now() + budgetMs;
     const remaining = deadline - now();
     const answer = (a: DnsAnswer) => {
       if (open) port.postMessage(a);
