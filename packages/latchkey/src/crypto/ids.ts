@@ -42,13 +42,10 @@ export function encodeBase32(bytes: Uint8Array): string {
  * A new id: 10 characters of millisecond timestamp, then 16 random characters (80 bits).
  * Ids made in the same millisecond are ordered arbitrarily; that is fine for cursors, which use them as
  * tie-breakers only. Ids are made on every request (request ids, audit events), so the time part is reused within
- * a millisecond and each random character is one pooled byte's low 5 bits (uniform: 256 is a multiple of 32).
+ * a millisecond and the random part is cut from a pool of random characters made 256 ids at a time.
  */
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
-  const random = randomChunk(16);
-  let body = timePart(Math.max(0, Math.floor(nowMs)));
-  for (let i = 0; i < random.length; i++) body += ALPHABET[(random[i] as number) & 31];
-  return `${prefix}_${body}`;
+  return `${prefix}_${timePart(Math.max(0, Math.floor(nowMs)))}${randomChars(16)}`;
 }
 
 let lastMs = -1;
@@ -67,18 +64,23 @@ function timePart(ms: number): string {
   return time;
 }
 
-// Random bytes drawn from a refilled pool: one CSPRNG call per 256 ids instead of one per id.
+/** The alphabet's characters as bytes, to map a random byte to a character in place. */
+const ALPHABET_BYTES = Buffer.from(ALPHABET, 'latin1');
+
+// Random characters from a refilled pool: one CSPRNG call per 256 ids, and each id's random part is one string
+// cut from it. A character is a random byte's low 5 bits, which is uniform because 256 is a multiple of 32.
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
 
-function randomChunk(size: number): Buffer {
-  if (poolOffset + size > pool.length) {
+function randomChars(count: number): string {
+  if (poolOffset + count > pool.length) {
     pool = randomBytes(4096);
+    for (let i = 0; i < pool.length; i++) pool[i] = ALPHABET_BYTES[(pool[i] as number) & 31] as number;
     poolOffset = 0;
   }
-  const chunk = pool.subarray(poolOffset, poolOffset + size);
-  poolOffset += size;
-  return chunk;
+  const chars = pool.toString('latin1', poolOffset, poolOffset + count);
+  poolOffset += count;
+  return chars;
 }
 
 const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
