@@ -8,6 +8,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { AppError, appError } from '../core/app-error.js';
+import type { MaybePromise } from '../core/maybe-promise.js';
 import { newId } from '../crypto/ids.js';
 import { looksLikeToken } from '../crypto/tokens.js';
 import type { Authenticator } from '../modules/identity/authenticate.js';
@@ -147,14 +148,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
     sendError(reply, request, appError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
   );
 
-  const authenticate = async (request: FastifyRequest): Promise<RequestContext> => {
-    try {
-      const principal = await options.authenticator.authenticate(request.headers.authorization, request.id);
-      return { principal, requestId: request.id };
-    } catch (err) {
-      if (err instanceof AppError) options.metrics.authFailure(err.code);
-      throw err;
-    }
+  // The authenticator answers at once for a credential it holds in memory, and fails only by rejecting.
+  const authenticate = (request: FastifyRequest): MaybePromise<RequestContext> => {
+    const principal = options.authenticator.authenticate(request.headers.authorization, request.id);
+    if (!(principal instanceof Promise)) return { principal, requestId: request.id };
+    return principal.then(
+      (p) => ({ principal: p, requestId: request.id }),
+      (err: unknown) => {
+        if (err instanceof AppError) options.metrics.authFailure(err.code);
+        throw err;
+      },
+    );
   };
   registerRoutes(app, options.routes, authenticate, { validateResponses: options.validateResponses ?? false });
   registerSystemRoutes(app, {

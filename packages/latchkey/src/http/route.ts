@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type ErrorDetail } from '../core/app-error.js';
 import type { ErrorCode } from '../core/error-catalog.js';
+import { andThen, type MaybePromise } from '../core/maybe-promise.js';
 import type { RequestContext } from '../modules/identity/principal.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -47,7 +48,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown, A 
   response: z.ZodType<R> | null;
   /** Error codes this route can return, for the documentation. */
   errors?: ErrorCode[];
-  handler(input: HandlerInput<P, Q, B, A>): Promise<z.input<z.ZodType<R>> | undefined>;
+  /** May answer synchronously when it waits for nothing; most handlers are async. */
+  handler(input: HandlerInput<P, Q, B, A>): MaybePromise<z.input<z.ZodType<R>> | undefined>;
 }
 
 /** Identity function that keeps the generic parameters of a route definition inferred. */
@@ -104,7 +106,7 @@ export interface RouteOptions {
 export function registerRoutes(
   app: FastifyInstance,
   routes: AnyRoute[],
-  authenticate: (request: FastifyRequest) => Promise<RequestContext>,
+  authenticate: (request: FastifyRequest) => MaybePromise<RequestContext>,
   options: RouteOptions = {},
 ): void {
   const raw = routes.filter((r) => r.rawBody !== undefined);
@@ -125,48 +127,62 @@ const RAW_TYPES = { json: 'application/json', form: 'application/x-www-form-urle
 function addRoute(
   app: FastifyInstance,
   route: AnyRoute,
-  authenticate: (request: FastifyRequest) => Promise<RequestContext>,
+  authenticate: (request: FastifyRequest) => MaybePromise<RequestContext>,
   options: RouteOptions,
 ): void {
   const response = serializerSchema(route);
+
+  /** Validates the input, runs the handler and sends what it returns. */
+  const respond = (request: FastifyRequest, reply: FastifyReply, ctx: RequestContext | null): MaybePromise<void> => {
+    let rawBody: string | undefined;
+    if (route.rawBody !== undefined) {
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase();
+      if (type !== RAW_TYPES[route.rawBody] || typeof request.body !== 'string') {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the request body as ${RAW_TYPES[route.rawBody]}.`);
+      }
+      rawBody = request.body;
+    }
+    const input = {
+      params: parsePart(route.params, request.params, 'params'),
+      query: parsePart(route.query, request.query, 'query'),
+      body: rawBody === undefined ? parsePart(route.body, request.body, 'body') : undefined,
+      ctx,
+      rawBody,
+      request,
+      reply,
+    };
+    reply.code(route.status);
+    return andThen(route.handler(input), (result) => send(reply, result));
+  };
+
+  const send = (reply: FastifyReply, result: unknown): void => {
+    // A handler that answered in another format (e.g. TwiML for Twilio) has sent its reply itself.
+    if (reply.sent) return;
+    if (route.response === null || result === undefined) {
+      if (reply.statusCode === 200) reply.code(204);
+      reply.send();
+      return;
+    }
+    // The route's serializer (compiled from its response schema) writes only the fields the schema names, as
+    // application/json; charset=utf-8. With validateResponses (tests), the value must also satisfy the schema.
+    if (options.validateResponses) route.response.parse(result);
+    reply.send(result);
+  };
+
   app.route({
     method: route.method,
     url: route.path,
     ...(response ? { schema: { response } } : {}),
-    handler: async (request, reply) => {
-      const ctx = route.auth ? await authenticate(request) : null;
-      let rawBody: string | undefined;
-      if (route.rawBody !== undefined) {
-        const type = String(request.headers['content-type'] ?? '')
-          .split(';')[0]
-          ?.trim()
-          .toLowerCase();
-        if (type !== RAW_TYPES[route.rawBody] || typeof request.body !== 'string') {
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the request body as ${RAW_TYPES[route.rawBody]}.`);
-        }
-        rawBody = request.body;
-      }
-      const input = {
-        params: parsePart(route.params, request.params, 'params'),
-        query: parsePart(route.query, request.query, 'query'),
-        body: rawBody === undefined ? parsePart(route.body, request.body, 'body') : undefined,
-        ctx,
-        rawBody,
-        request,
-        reply,
-      };
-      reply.code(route.status);
-      const result = await route.handler(input);
-      // A handler that answered in another format (e.g. TwiML for Twilio) has sent its reply itself.
-      if (reply.sent) return reply;
-      if (route.response === null || result === undefined) {
-        if (reply.statusCode === 200) reply.code(204);
-        return reply.send();
-      }
-      // The route's serializer (compiled from its response schema) writes only the fields the schema names.
-      // With validateResponses (tests), the value must also satisfy the schema itself.
-      if (options.validateResponses) route.response.parse(result);
-      return reply.type('application/json; charset=utf-8').send(result);
+    // Synchronous when authentication and the handler are (nothing to wait for): fastify then sends the reply
+    // without a promise. Otherwise it gets a promise, and a rejection reaches the error handler either way.
+    handler: (request, reply) => {
+      const done = route.auth
+        ? andThen(authenticate(request), (ctx) => respond(request, reply, ctx))
+        : respond(request, reply, null);
+      return done instanceof Promise ? done : undefined;
     },
   });
 }

@@ -20,7 +20,7 @@ interface Session {
 }
 
 export interface McpHttpOptions {
-  authenticate(authorization: string | undefined, requestId: string): Promise<Principal>;
+  authenticate(authorization: string | undefined, requestId: string): Principal | Promise<Principal>;
   /** Idle sessions are closed after this long (default 30 minutes). */
   idleMs?: number;
   /** Sessions at most per agent (default 16): opening another closes the oldest. */

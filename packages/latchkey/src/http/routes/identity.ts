@@ -21,7 +21,7 @@ export function identityRoutes(identity: IdentityService, options: { mailDomain:
       auth: true,
       status: 200,
       response: Me,
-      handler: async ({ ctx }) => presentMe(await identity.me(ctx), options.mailDomain),
+      handler: ({ ctx }) => presentMe(identity.me(ctx), options.mailDomain),
     }),
     defineRoute({
       method: 'POST',

@@ -67,6 +67,14 @@ export interface IdentityRepo {
   }): Promise<void>;
   findOperatorCredential(tokenId: string): Promise<OperatorCredential | undefined>;
   findAgentCredential(keyId: string): Promise<AgentCredential | undefined>;
+  /**
+   * The credential as `findAgentCredential` would answer it, when the store holds it in memory and knows it to be
+   * current (an SQLite store owned by this process, ADR 0050); undefined when the store would have to read it.
+   * Never a stale answer: what it returns is what a read would return.
+   */
+  peekAgentCredential(keyId: string): AgentCredential | undefined;
+  /** Like `peekAgentCredential`, for operator tokens. */
+  peekOperatorCredential(tokenId: string): OperatorCredential | undefined;
   /** Inserts an agent; returns false when the name is taken in the org. */
   insertAgent(agent: AgentRecord): Promise<boolean>;
   findAgentById(orgId: string, id: string): Promise<AgentRecord | undefined>;

@@ -55,7 +55,8 @@ export interface IdentityService {
   }>;
   listKeys(ctx: RequestContext, ref: string): Promise<AgentKeyView[]>;
   revokeKey(ctx: RequestContext, ref: string, keyId: string): Promise<AgentKeyView>;
-  me(ctx: RequestContext): Promise<MeView>;
+  /** The caller as authentication found it: read from the principal, so it waits for nothing. */
+  me(ctx: RequestContext): MeView;
   /**
    * The agent a request acts on: an agent acts on itself; an operator names one (id or name) in its org.
    * Other modules (vault, inbox) use this for `?agent=`.
@@ -304,7 +305,7 @@ export function createIdentityService(deps: Deps): IdentityService {
       });
     },
 
-    async me(ctx) {
+    me(ctx) {
       const p = ctx.principal;
       if (p.kind === 'operator') {
         return {

@@ -156,10 +156,16 @@ describeEachStore('identity repository', (get) => {
         secretHash: hashSecret('s'),
       });
     });
-    for (let i = 0; i < 3; i++)
-      expect((await store.read.identity.findAgentCredential(keyId))?.agent.status).toBe('active');
+    // What a peek answers, when it answers, is what a read would: never a state a commit has replaced.
+    const peekMatchesRead = async () => {
+      const peeked = store.read.identity.peekAgentCredential(keyId);
+      const read = await store.read.identity.findAgentCredential(keyId);
+      if (peeked !== undefined) expect(peeked).toEqual(read);
+      return read;
+    };
+    for (let i = 0; i < 3; i++) expect((await peekMatchesRead())?.agent.status).toBe('active');
     await store.write((tx) => tx.identity.transitionAgent(org.id, a.id, ['active'], 'suspended', 2));
-    expect((await store.read.identity.findAgentCredential(keyId))?.agent.status).toBe('suspended');
+    expect((await peekMatchesRead())?.agent.status).toBe('suspended');
     // A failed change leaves what was committed.
     await expect(
       store.write(async (tx) => {
@@ -167,9 +173,10 @@ describeEachStore('identity repository', (get) => {
         throw new Error('no');
       }),
     ).rejects.toThrow('no');
-    expect((await store.read.identity.findAgentCredential(keyId))?.agent.status).toBe('suspended');
+    expect((await peekMatchesRead())?.agent.status).toBe('suspended');
     await store.write((tx) => tx.identity.revokeAgentKey(a.id, keyId, 4));
-    expect((await store.read.identity.findAgentCredential(keyId))?.revokedAt).toBe(4);
+    expect((await peekMatchesRead())?.revokedAt).toBe(4);
+    expect(store.read.identity.peekAgentCredential(newId('key'))).toBeUndefined();
   });
 
   it('finds operator credentials with their human and org', async () => {

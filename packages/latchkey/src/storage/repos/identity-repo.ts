@@ -153,6 +153,10 @@ function baseIdentityRepo(db: Kysely<Database>, dialect: Dialect): IdentityRepo 
       };
     },
 
+    // Without a cache there is nothing in memory to answer from: every lookup reads.
+    peekAgentCredential: () => undefined,
+    peekOperatorCredential: () => undefined,
+
     async findAgentCredential(keyId): Promise<AgentCredential | undefined> {
       const [row] = await agentCredentialQuery(db, dialect, keyId);
       if (!row) return undefined;
@@ -322,24 +326,37 @@ export function identityRepo(db: Kysely<Database>, dialect: Dialect, ctx: RepoCo
       revokeAllAgentKeys: changing(repo.revokeAllAgentKeys),
     };
   }
+  const peek =
+    <T extends AgentCredential | OperatorCredential>(prefix: string) =>
+    (id: string): T | undefined => {
+      const hit = cache.credentials.get(`${prefix}:${id}`);
+      return hit && hit.generation === cache.identityGeneration ? (hit.value as T) : undefined;
+    };
   const cached =
-    <T extends AgentCredential | OperatorCredential>(prefix: string, load: (id: string) => Promise<T | undefined>) =>
+    <T extends AgentCredential | OperatorCredential>(
+      prefix: string,
+      peekAt: (id: string) => T | undefined,
+      load: (id: string) => Promise<T | undefined>,
+    ) =>
     async (id: string): Promise<T | undefined> => {
-      const key = `${prefix}:${id}`;
-      const hit = cache.credentials.get(key);
-      if (hit && hit.generation === cache.identityGeneration) return hit.value as T;
+      const hit = peekAt(id);
+      if (hit) return hit;
       const generation = cache.identityGeneration;
       const value = await load(id);
       // Only remember what no commit has overtaken while it was being read; misses are not cached.
       if (value && generation === cache.identityGeneration) {
         if (cache.credentials.size >= CREDENTIAL_CACHE_LIMIT) cache.credentials.clear();
-        cache.credentials.set(key, { generation, value });
+        cache.credentials.set(`${prefix}:${id}`, { generation, value });
       }
       return value;
     };
+  const peekAgentCredential = peek<AgentCredential>('agent');
+  const peekOperatorCredential = peek<OperatorCredential>('operator');
   return {
     ...repo,
-    findAgentCredential: cached('agent', repo.findAgentCredential),
-    findOperatorCredential: cached('operator', repo.findOperatorCredential),
+    peekAgentCredential,
+    peekOperatorCredential,
+    findAgentCredential: cached('agent', peekAgentCredential, repo.findAgentCredential),
+    findOperatorCredential: cached('operator', peekOperatorCredential, repo.findOperatorCredential),
   };
 }
