@@ -1,4 +1,5 @@
 // Unit tests of ids and bearer tokens.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isId, newId } from './ids.js';
 import {
@@ -55,6 +56,14 @@ describe('tokens', () => {
     expect(secretMatches(altered, secretHash)).toBe(false);
     expect(secretHash.equals(hashSecret(parsed?.secret ?? ''))).toBe(true);
     expect(secretHash.toString('hex')).not.toContain(parsed?.secret ?? 'x');
+  });
+
+  it('store the secret as its plain SHA-256 digest, so hashes stored by any version keep matching', () => {
+    // FIPS 180-2's example: SHA-256("abc").
+    expect(hashSecret('abc').toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const secret = mintToken('agent', newId('key')).token.slice(-52);
+    expect(hashSecret(secret).equals(createHash('sha256').update(secret).digest())).toBe(true);
+    expect(hashSecret(secret)).toHaveLength(32);
   });
 
   it('parses operator tokens and refuses anything malformed', () => {
