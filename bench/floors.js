@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   commandLine,
   cpuSeconds,
+  median,
   requireWrk,
   startBaseline,
   startLatchkey,
@@ -21,7 +22,6 @@ const seconds = cli.number('--seconds', 6);
 const wanted = (part) => cli.names.length === 0 || cli.names.includes(part);
 // The one agent key the HTTP floors accept (their credential table has one row).
 const FLOOR_TOKEN = `lk_agent_key_${'0'.repeat(26)}_${'a'.repeat(52)}`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const floorScript = (name) => fileURLToPath(new URL(`./floors/${name}`, import.meta.url));
 

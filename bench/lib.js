@@ -161,16 +161,30 @@ export function wrk(url, { headers = {}, seconds = 10, connections = 50, threads
   return { rps, p50: pct(50), p99: pct(99), non2xx, total, timeouts };
 }
 
-/** Prints one comparison and returns whether the ratio meets the target. */
-export function report(name, latchkey, baseline, target) {
-  const ratio = latchkey.rps / baseline.rps;
-  const fmt = (r) =>
-    `${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms` +
-    (r.cpuPerRequestUs === undefined ? '' : `   server CPU ${r.cpuPerRequestUs.toFixed(0).padStart(4)} µs/req`);
-  console.log(`\n${name}`);
-  console.log(`  baseline (node:http)  ${fmt(baseline)}`);
-  console.log(`  latchkey              ${fmt(latchkey)}${latchkey.non2xx ? `   (${latchkey.non2xx} non-2xx!)` : ''}`);
-  const ok = ratio >= target && latchkey.non2xx === 0;
-  console.log(`  ratio ${ratio.toFixed(2)} (target ≥ ${target}) ${ok ? 'PASS' : 'FAIL'}`);
+/** The middle value (the upper one of the two middles for an even count). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Prints one comparison from rounds of `{ base, ours }` runs made back to back, and returns whether it meets the
+ * target. Each column is the median over the rounds; the verdict is the median of the rounds' own ratios.
+ */
+export function report(name, pairs, target) {
+  const ratios = pairs.map((p) => p.ours.rps / p.base.rps);
+  const ratio = median(ratios);
+  const non2xx = pairs.reduce((n, p) => n + p.ours.non2xx, 0);
+  const fmt = (runs) => {
+    const m = (key) => median(runs.map((r) => r[key]));
+    return (
+      `${m('rps').toFixed(0).padStart(8)} req/s   p50 ${m('p50').toFixed(2).padStart(7)} ms   p99 ${m('p99').toFixed(2).padStart(7)} ms` +
+      `   server CPU ${m('cpuPerRequestUs').toFixed(0).padStart(4)} µs/req`
+    );
+  };
+  console.log(`\n${name}: medians of ${pairs.length} alternating rounds`);
+  console.log(`  baseline (node:http)  ${fmt(pairs.map((p) => p.base))}`);
+  console.log(`  latchkey              ${fmt(pairs.map((p) => p.ours))}${non2xx ? `   (${non2xx} non-2xx!)` : ''}`);
+  const ok = ratio >= target && non2xx === 0;
+  console.log(
+    `  ratio ${ratio.toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')}; target ≥ ${target}) ${ok ? 'PASS' : 'FAIL'}`,
+  );
   return ok;
 }

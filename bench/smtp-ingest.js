@@ -4,7 +4,7 @@
 // Usage: node bench/smtp-ingest.js [--messages N] [--sessions N] [--persistent-messages N] [--persistent-sessions N]
 //        [--rounds N]
 import { fileURLToPath } from 'node:url';
-import { api, commandLine, cpuSeconds, startLatchkey } from './lib.js';
+import { api, commandLine, cpuSeconds, median, startLatchkey } from './lib.js';
 import { requireSmtpSource, smtpSource, startMaildev } from './smtp.js';
 
 const cli = commandLine();
@@ -78,7 +78,6 @@ try {
     cursor = page.nextCursor;
   } while (cursor);
 
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const line = (rs) =>
     `${median(rs.map((r) => r.rate))
       .toFixed(0)
