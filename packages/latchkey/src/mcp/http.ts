@@ -6,6 +6,7 @@ import { Latchkey } from '@latchkey/sdk';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MaybePromise } from '../core/maybe-promise.js';
 import type { Principal } from '../modules/identity/principal.js';
 import { createRelayKeyring, type RelayKeyring } from './relay-keys.js';
 import { createMcpServer } from './server.js';
@@ -20,7 +21,7 @@ interface Session {
 }
 
 export interface McpHttpOptions {
-  authenticate(authorization: string | undefined, requestId: string): Principal | Promise<Principal>;
+  authenticate(authorization: string | undefined, requestId: string): MaybePromise<Principal>;
   /** Idle sessions are closed after this long (default 30 minutes). */
   idleMs?: number;
   /** Sessions at most per agent (default 16): opening another closes the oldest. */

@@ -3,6 +3,7 @@
 // by every identity change before that change is answered (ADR 0050).
 import { type AppError, appError } from '../../core/app-error.js';
 import type { Clock } from '../../core/clock.js';
+import type { MaybePromise } from '../../core/maybe-promise.js';
 import type { Transactor } from '../../core/transactor.js';
 import { hashSecret, parseToken, secretMatches } from '../../crypto/tokens.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -19,7 +20,7 @@ export interface Authenticator {
    * @throws AppError UNAUTHENTICATED, KEY_EXPIRED, KEY_REVOKED (401) or AGENT_SUSPENDED (403), as a rejection.
    * Failures that can be tied to an org (a real key id with a wrong secret, a revoked key…) are audited first.
    */
-  authenticate(authorization: string | undefined, requestId: string): Principal | Promise<Principal>;
+  authenticate(authorization: string | undefined, requestId: string): MaybePromise<Principal>;
 }
 
 // Compared against when the key id is unknown, so both paths do the same hashing work.
@@ -145,12 +146,12 @@ export function createAuthenticator(deps: {
     throw verdict.error;
   }
 
-  function settleAgent(cred: AgentCredential, secret: string, requestId: string): Principal | Promise<Principal> {
+  function settleAgent(cred: AgentCredential, secret: string, requestId: string): MaybePromise<Principal> {
     const verdict = agentVerdict(cred, secret, clock.now());
     return 'principal' in verdict ? verdict.principal : refuse(agentFailure(cred), verdict, requestId);
   }
 
-  function settleOperator(cred: OperatorCredential, secret: string, requestId: string): Principal | Promise<Principal> {
+  function settleOperator(cred: OperatorCredential, secret: string, requestId: string): MaybePromise<Principal> {
     const verdict = operatorVerdict(cred, secret, clock.now());
     return 'principal' in verdict ? verdict.principal : refuse(operatorFailure(cred), verdict, requestId);
   }
