@@ -30,10 +30,10 @@ for (const file of files) {
       // Warm both up (JIT, caches), then alternate: baseline first in even rounds, Latchkey first in odd ones.
       wrk(baseline.url + setup.path, { ...opts, seconds: 2 });
       const warm = wrk(server.url + setup.path, { ...opts, seconds: 2 });
+      const runBase = () => wrkWithCpu(baseline.pid, baseline.url + setup.path, opts);
+      const runOurs = () => wrkWithCpu(server.pid, server.url + setup.path, opts);
       const pairs = [];
       for (let round = 0; round < rounds; round++) {
-        const runBase = () => wrkWithCpu(baseline.pid, baseline.url + setup.path, opts);
-        const runOurs = () => wrkWithCpu(server.pid, server.url + setup.path, opts);
         if (round % 2 === 0) {
           const base = runBase();
           pairs.push({ base, ours: runOurs() });
